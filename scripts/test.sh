@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs dependencies, builds (release preset) and runs every test. This is what CI runs.
+# Exit status is non-zero when any test fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+JOBS=$(nproc)
+cmake --preset release -G Ninja >/dev/null
+cmake --build --preset release -j"$JOBS"
+ctest --preset release -j"$JOBS"
+# The Parquet reader also runs its malformed-input tests under address/undefined sanitizers.
+if [ -x scripts/test-sanitizers.sh ]; then
+  bash scripts/test-sanitizers.sh
+fi

@@ -1,0 +1,24 @@
+#pragma once
+// Each icesync subcommand lives in its own file and registers itself on the root app.
+// A command's callback stores its exit code in the CommandContext; main() returns it.
+#include <CLI/CLI.hpp>
+
+#include "core/status.h"
+
+namespace icesync::cli {
+
+// Exit codes, stable for scripts:
+//   0 success, 2 usage error (bad flags/arguments), 3 source/database error,
+//   4 commit failure (conflict or I/O while committing), 5 input file/table corrupt or missing,
+//   6 unsupported type/feature, 1 anything else.
+int ExitCodeFor(const Status& status);
+// Prints "icesync: error: <message>" to stderr and returns the exit code for it.
+int ReportError(const Status& status);
+
+struct CommandContext {
+  int exit_code = 0;
+};
+
+void AddParquetCommands(CLI::App& app, CommandContext& ctx);
+
+}  // namespace icesync::cli
