@@ -1,0 +1,157 @@
+// Parquet write/scan benchmark driver, run by `bench/run parquet`.
+//
+//   parquet_bench --rows N --out FILE
+//
+// Writes N deterministic rows of ten mixed columns (int64 key, int32, decimal(18,4),
+// timestamp, date, short and medium strings with repetition, a nullable double, boolean,
+// double) with ParquetWriter (zstd), then scans the file with ParquetReader. Prints
+//   RESULT parquet_write_rows_per_s <rows/s>   (writer time only: the time to generate the
+//                                               rows, measured in a separate pass, is
+//                                               subtracted, as DuckDB's COPY reads rows it
+//                                               already holds)
+//   RESULT parquet_write_peak_rss_mib <MiB>     (ru_maxrss after writing, before scanning)
+//   RESULT parquet_file_size_bytes <bytes>
+//   RESULT parquet_scan_rows_per_s <rows/s>     (our reader on our file, every column)
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "parquet/parquet_reader.h"
+#include "parquet/writer.h"
+
+using namespace icesync;
+using namespace icesync::parquet;
+
+namespace {
+
+constexpr int64_t kBatchRows = 64 * 1024;
+
+std::shared_ptr<const Schema> BenchSchema() {
+  return std::make_shared<const Schema>(std::vector<Field>{
+      {1, "id", DataType::Int64(), true, "", ""},
+      {2, "qty", DataType::Int32(), true, "", ""},
+      {3, "amount", DataType::Decimal(18, 4), true, "", ""},
+      {4, "created_at", DataType::Timestamp(), true, "", ""},
+      {5, "order_date", DataType::Date(), true, "", ""},
+      {6, "status", DataType::String(), true, "", ""},
+      {7, "customer", DataType::String(), true, "", ""},
+      {8, "discount", DataType::Float64(), false, "", ""},
+      {9, "shipped", DataType::Boolean(), true, "", ""},
+      {10, "price", DataType::Float64(), true, "", ""},
+  });
+}
+
+// A cheap deterministic pseudo-random sequence (splitmix64) so values look like real data.
+uint64_t Mix(uint64_t x) {
+  x += 0x9E3779B97F4A7C15ULL;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+  return x ^ (x >> 31);
+}
+
+void FillBatch(RecordBatch& b, int64_t first, int64_t n, const std::vector<std::string>& statuses,
+               const std::vector<std::string>& customers) {
+  b.Clear();
+  for (int64_t i = first; i < first + n; ++i) {
+    uint64_t r = Mix(static_cast<uint64_t>(i));
+    b.column(0).Append<int64_t>(i);
+    b.column(1).Append<int32_t>(static_cast<int32_t>(r % 1000));
+    b.column(2).Append<Int128>(static_cast<Int128>(static_cast<int64_t>(r % 100'000'000) - 50'000'000));
+    b.column(3).Append<int64_t>(1'700'000'000'000'000LL + i * 1'000'000 + static_cast<int64_t>(r % 1'000'000));
+    b.column(4).Append<int32_t>(19'000 + static_cast<int32_t>(i / 10'000));
+    b.column(5).AppendBytes(statuses[(r >> 10) % statuses.size()]);
+    b.column(6).AppendBytes(customers[(r >> 20) % customers.size()]);
+    if ((r >> 40) % 5 == 0) {
+      b.column(7).AppendNull();
+    } else {
+      b.column(7).Append<double>(static_cast<double>((r >> 24) % 50) / 100.0);
+    }
+    b.column(8).Append<uint8_t>((r >> 33) & 1);
+    b.column(9).Append<double>(static_cast<double>((r >> 12) % 1'000'000) / 100.0);
+  }
+}
+
+double Seconds(std::chrono::steady_clock::time_point a, std::chrono::steady_clock::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
+
+int Fail(const Status& st) {
+  std::fprintf(stderr, "parquet_bench: %s\n", st.ToString().c_str());
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int64_t rows = 10'000'000;
+  std::string out = "/tmp/icesync_bench.parquet";
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (std::strcmp(argv[i], "--rows") == 0) rows = std::stoll(argv[i + 1]);
+    else if (std::strcmp(argv[i], "--out") == 0) out = argv[i + 1];
+  }
+  auto schema = BenchSchema();
+  std::vector<std::string> statuses = {"NEW", "PAID", "SHIPPED", "DELIVERED", "RETURNED", "CANCELLED", "ON_HOLD"};
+  std::vector<std::string> customers;
+  for (int i = 0; i < 20'000; ++i) {
+    customers.push_back("Customer " + std::to_string(Mix(i) % 1'000'000) + " Holdings Ltd, Branch " +
+                        std::to_string(i % 97));
+  }
+  RecordBatch batch(schema);
+  batch.Reserve(kBatchRows);
+
+  // Pass 1: generating the rows alone.
+  auto g0 = std::chrono::steady_clock::now();
+  for (int64_t first = 0; first < rows; first += kBatchRows) {
+    FillBatch(batch, first, std::min(kBatchRows, rows - first), statuses, customers);
+  }
+  double generate_s = Seconds(g0, std::chrono::steady_clock::now());
+
+  // Pass 2: generating and writing.
+  auto t0 = std::chrono::steady_clock::now();
+  auto writer = ParquetWriter::Open(out, schema, WriterOptions{});
+  if (!writer.ok()) return Fail(writer.status());
+  for (int64_t first = 0; first < rows; first += kBatchRows) {
+    FillBatch(batch, first, std::min(kBatchRows, rows - first), statuses, customers);
+    Status st = (*writer)->Write(batch);
+    if (!st.ok()) return Fail(st);
+  }
+  auto metrics = (*writer)->Close();
+  if (!metrics.ok()) return Fail(metrics.status());
+  auto t1 = std::chrono::steady_clock::now();
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  double total_s = Seconds(t0, t1);
+  double write_s = std::max(total_s - generate_s, 1e-9);
+  std::printf("RESULT parquet_write_rows_per_s %.0f\n", rows / write_s);
+  std::printf("INFO parquet_write_incl_generation_rows_per_s %.0f\n", rows / total_s);
+  std::printf("RESULT parquet_write_peak_rss_mib %.1f\n", ru.ru_maxrss / 1024.0);
+  std::printf("RESULT parquet_file_size_bytes %lld\n", static_cast<long long>(metrics->file_size_in_bytes));
+  std::printf("INFO parquet_write_seconds %.3f generate_seconds %.3f row_groups %zu cpu_seconds %.3f\n", write_s,
+              generate_s, metrics->split_offsets.size(),
+              ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6);
+  std::fflush(stdout);
+
+  auto t2 = std::chrono::steady_clock::now();
+  auto reader = ParquetReader::Open(out);
+  if (!reader.ok()) return Fail(reader.status());
+  int64_t scanned = 0;
+  RecordBatch rb;
+  for (int rg = 0; rg < (*reader)->num_row_groups(); ++rg) {
+    Status st = (*reader)->ReadRowGroup(rg, ScanOptions{}, &rb);
+    if (!st.ok()) return Fail(st);
+    scanned += rb.num_rows();
+  }
+  auto t3 = std::chrono::steady_clock::now();
+  if (scanned != rows) {
+    std::fprintf(stderr, "parquet_bench: scanned %lld rows, wrote %lld\n", static_cast<long long>(scanned),
+                 static_cast<long long>(rows));
+    return 1;
+  }
+  std::printf("RESULT parquet_scan_rows_per_s %.0f\n", rows / Seconds(t2, t3));
+  return 0;
+}
