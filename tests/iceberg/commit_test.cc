@@ -206,6 +206,20 @@ TEST_F(CommitTest, RowDeltaAddsDataAndBothDeleteKinds) {
   EXPECT_EQ(RowDelta(table_.table_dir, {}, {eq_no_ids}).status().code(), ErrorCode::kInvalidArgument);
 }
 
+TEST_F(CommitTest, RowDeltaRequiresItsTargetFilesLive) {
+  ASSERT_TRUE(AppendFiles(table_.table_dir, {MakeFile(table_, "a.parquet", 10, 100), MakeFile(table_, "b.parquet", 1, 1)}).ok());
+  SnapshotChange c;
+  c.operation = SnapshotOperation::kRowDelta;
+  c.added_delete_files = {MakeFile(table_, "a-pos.parquet", 1, 1, "eu", FileContent::kPositionDeletes)};
+  c.required_data_files = {table_.metadata.location + "/data/a.parquet"};
+  ASSERT_TRUE(CommitSnapshot(table_.table_dir, c).ok());
+  // A concurrent overwrite removes a.parquet: deletes aimed at it now conflict.
+  ASSERT_TRUE(OverwriteFiles(table_.table_dir, {table_.metadata.location + "/data/a.parquet"}, {}).ok());
+  auto r = CommitSnapshot(table_.table_dir, c);
+  EXPECT_EQ(r.status().code(), ErrorCode::kConflict) << r.status().ToString();
+  EXPECT_NE(r.status().message().find("a.parquet"), std::string::npos);
+}
+
 TEST_F(CommitTest, PartitionedAppendCountsPartitions) {
   auto spec = ParsePartitionSpec("region", TestSchema());
   ASSERT_TRUE(spec.ok());
