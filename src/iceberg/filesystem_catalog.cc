@@ -263,6 +263,19 @@ Result<Table> CommitTable(const std::string& table_dir, const MetadataUpdate& up
   }
 }
 
+Result<Table> UpdateTableProperties(const std::string& table_dir, const std::map<std::string, std::string>& set,
+                                    const std::vector<std::string>& remove, const CommitOptions& options) {
+  return CommitTable(
+      table_dir,
+      [&](const Table& base) -> Result<TableMetadata> {
+        TableMetadata next = base.metadata;
+        for (const auto& k : remove) next.properties.erase(k);
+        for (const auto& [k, v] : set) next.properties[k] = v;
+        return next;
+      },
+      options);
+}
+
 Result<TableIdentifier> TableIdentifier::Parse(std::string_view text) {
   TableIdentifier id;
   std::vector<std::string> parts;

@@ -50,6 +50,10 @@ using MetadataUpdate = std::function<Result<TableMetadata>(const Table& base)>;
 Result<Table> CommitTable(const std::string& table_dir, const MetadataUpdate& update,
                           const CommitOptions& options = {});
 
+// Sets and removes table properties in one commit (no new snapshot).
+Result<Table> UpdateTableProperties(const std::string& table_dir, const std::map<std::string, std::string>& set,
+                                    const std::vector<std::string>& remove = {}, const CommitOptions& options = {});
+
 class FilesystemCatalog {
  public:
   explicit FilesystemCatalog(std::string warehouse);

@@ -36,6 +36,7 @@ struct ChangeCounts {
   int64_t added_records = 0, deleted_records = 0;
   int64_t added_files_size = 0, removed_files_size = 0;
   int64_t added_position_deletes = 0, added_equality_deletes = 0;
+  int64_t added_position_delete_files = 0, added_equality_delete_files = 0;
   std::set<std::string> partitions;
 
   void Add(const DataFile& f, int spec_id) {
@@ -48,10 +49,12 @@ struct ChangeCounts {
         break;
       case FileContent::kPositionDeletes:
         ++added_delete_files;
+        ++added_position_delete_files;
         added_position_deletes += f.record_count;
         break;
       case FileContent::kEqualityDeletes:
         ++added_delete_files;
+        ++added_equality_delete_files;
         added_equality_deletes += f.record_count;
         break;
     }
@@ -75,6 +78,8 @@ std::map<std::string, std::string> BuildSummary(const std::string& operation, co
   put_nonzero(k::kAddedDataFiles, c.added_data_files);
   put_nonzero(k::kDeletedDataFiles, c.deleted_data_files);
   put_nonzero(k::kAddedDeleteFiles, c.added_delete_files);
+  put_nonzero(k::kAddedPositionDeleteFiles, c.added_position_delete_files);
+  put_nonzero(k::kAddedEqualityDeleteFiles, c.added_equality_delete_files);
   put_nonzero(k::kAddedRecords, c.added_records);
   put_nonzero(k::kDeletedRecords, c.deleted_records);
   put_nonzero(k::kAddedFilesSize, c.added_files_size);

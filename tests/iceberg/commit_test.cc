@@ -174,6 +174,8 @@ TEST_F(CommitTest, RowDeltaAddsDataAndBothDeleteKinds) {
   EXPECT_EQ(s2->sequence_number, 2);
   EXPECT_EQ(s2->summary.at("added-data-files"), "1");
   EXPECT_EQ(s2->summary.at("added-delete-files"), "2");
+  EXPECT_EQ(s2->summary.at("added-position-delete-files"), "1");
+  EXPECT_EQ(s2->summary.at("added-equality-delete-files"), "1");
   EXPECT_EQ(s2->summary.at("added-position-deletes"), "3");
   EXPECT_EQ(s2->summary.at("added-equality-deletes"), "2");
   EXPECT_EQ(s2->summary.at("total-delete-files"), "2");
@@ -312,6 +314,21 @@ TEST_F(CommitTest, CatalogCreateLoadListDrop) {
   ASSERT_TRUE(catalog_.DropTable({{"sales"}, "customers"}, true).ok());
   EXPECT_FALSE(fs::exists(dir_.path() / "sales" / "customers"));
   EXPECT_EQ(catalog_.DropTable(id_).code(), ErrorCode::kNotFound);
+}
+
+TEST_F(CommitTest, UpdatePropertiesKeepsSnapshots) {
+  auto t1 = AppendFiles(table_.table_dir, {MakeFile(table_, "a.parquet", 1, 1)});
+  ASSERT_TRUE(t1.ok());
+  auto t2 = UpdateTableProperties(table_.table_dir, {{"icesync.source", "mssql"}, {"k", "v"}});
+  ASSERT_TRUE(t2.ok()) << t2.status().ToString();
+  auto t3 = UpdateTableProperties(table_.table_dir, {}, {"k"});
+  ASSERT_TRUE(t3.ok());
+  auto loaded = LoadTableDir(table_.table_dir);
+  ASSERT_TRUE(loaded.ok());
+  EXPECT_EQ(loaded->version, 4);
+  EXPECT_EQ(loaded->metadata.properties, (std::map<std::string, std::string>{{"icesync.source", "mssql"}}));
+  EXPECT_EQ(loaded->metadata.current_snapshot_id, t1->metadata.current_snapshot_id);
+  EXPECT_EQ(loaded->metadata.metadata_log.size(), 3u);
 }
 
 TEST_F(CommitTest, StaleOrMissingHintIsTolerated) {
