@@ -7,6 +7,29 @@ namespace icesync::iceberg {
 using avro::AvroType;
 using avro::Datum;
 
+namespace {
+
+// Some writers store uuids as Avro strings (logicalType uuid): "8-4-4-4-12" hex text.
+Result<Value> UuidFromText(const std::string& text) {
+  std::string bytes;
+  int nibble = -1;
+  for (char c : text) {
+    if (c == '-') continue;
+    int v = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
+    if (v < 0) return Corrupt("uuid partition value \"{}\" is not hex text", text);
+    if (nibble < 0) {
+      nibble = v;
+    } else {
+      bytes.push_back(static_cast<char>((nibble << 4) | v));
+      nibble = -1;
+    }
+  }
+  if (bytes.size() != 16 || nibble >= 0 || text.size() != 36) return Corrupt("uuid partition value \"{}\" is malformed", text);
+  return Value(DataType::Uuid(), std::move(bytes));
+}
+
+}  // namespace
+
 Result<avro::NodePtr> AvroSchemaForType(const DataType& type) {
   switch (type.id()) {
     case TypeId::kBoolean: return avro::MakePrimitive(AvroType::kBoolean);
@@ -130,6 +153,7 @@ Result<Value> DatumToValue(const Datum& d, const DataType& t) {
       return Value(t, d.bytes());
     case TypeId::kUuid:
     case TypeId::kFixed:
+      if (t.id() == TypeId::kUuid && d.kind() == K::kString) return UuidFromText(d.bytes());
       if (d.kind() != K::kBytes && d.kind() != K::kFixed) return mismatch();
       if (d.bytes().size() != static_cast<size_t>(t.length()))
         return Corrupt("{} partition value has {} bytes", t.ToString(), d.bytes().size());

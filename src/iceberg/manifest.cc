@@ -282,8 +282,13 @@ Result<std::unique_ptr<ManifestWriter>> ManifestWriter::Open(const std::string& 
   if (options.format_version != 2)
     return Unsupported("writing format-version {} manifests is not supported (only 2): {}", options.format_version, path);
   auto spec = nlohmann::json::parse(options.partition_spec_json, nullptr, false);
+  // The manifest stores only the fields array; accept a whole spec object too.
+  if (spec.is_object() && spec.contains("fields")) spec = spec["fields"];
   if (spec.is_discarded() || !spec.is_array())
     return InvalidArgument("partition spec for manifest {} must be the JSON array of partition fields", path);
+  if (spec.size() != options.partition_fields.size())
+    return InvalidArgument("partition spec for manifest {} has {} fields but {} partition field types were given", path,
+                           spec.size(), options.partition_fields.size());
   ASSIGN_OR_RETURN(avro::NodePtr partition_record, PartitionRecordSchema(options.partition_fields));
   std::vector<std::pair<std::string, std::string>> metadata = {
       {"schema", SchemaToJson(options.table_schema).dump()},

@@ -37,7 +37,9 @@ TEST(ManifestIcebird, ReadsOurManifestAndManifestList) {
                            {1004, "flag", DataType::Boolean()}, {1005, "ratio", DataType::Float64()}};
   ManifestWriterOptions o;
   o.table_schema = Schema({{1, "id", DataType::Int64(), true}}, 0);
-  o.partition_spec_json = R"([{"name":"region","transform":"identity","source-id":1,"field-id":1000}])";
+  json spec = json::array();
+  for (const Field& f : pf) spec.push_back({{"name", f.name}, {"transform", "identity"}, {"source-id", 1}, {"field-id", f.id}});
+  o.partition_spec_json = json({{"spec-id", 0}, {"fields", spec}}).dump();  // a whole spec object is accepted
   o.partition_spec_id = 0;
   o.partition_fields = pf;
   o.snapshot_id = 1234567890123;
@@ -68,6 +70,7 @@ TEST(ManifestIcebird, ReadsOurManifestAndManifestList) {
   EXPECT_EQ(m["metadata"]["format-version"], "2");
   EXPECT_EQ(m["metadata"]["partition-spec-id"], "0");
   EXPECT_EQ(m["metadata"]["content"], "data");
+  EXPECT_EQ(json::parse(m["metadata"]["partition-spec"].get<std::string>()), spec);  // only the fields array
   EXPECT_EQ(json::parse(m["metadata"]["schema"].get<std::string>())["fields"][0]["name"], "id");
   ASSERT_EQ(m["records"].size(), 3u);
   for (int k = 0; k < 3; ++k) {
