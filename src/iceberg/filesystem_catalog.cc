@@ -322,13 +322,13 @@ Result<Table> FilesystemCatalog::CreateTable(const TableIdentifier& id, const Sc
   RETURN_IF_ERROR(schema.Validate());
   const std::string dir = TableDir(id);
   if (TableExists(id)) return AlreadyExists("table {} already exists at {}", id.ToString(), dir);
+  // The spec must fit the schema before anything is created.
+  RETURN_IF_ERROR(spec.PartitionType(schema).status().WithContext(fmt::format("creating table {}", id.ToString())));
   std::error_code ec;
   fs::create_directories(dir + "/metadata", ec);
   if (!ec) fs::create_directories(dir + "/data", ec);
   if (ec) return IOError("cannot create table directory {}: {}", dir, ec.message());
   TableMetadata m = TableMetadata::NewTable(schema, spec, dir, properties);
-  // Validate that the spec fits the schema before anything is written.
-  RETURN_IF_ERROR(m.specs[0].PartitionType(m.schemas[0]).status());
   Status st = WriteVersionExclusive(dir + "/metadata", 1, SerializeTableMetadata(m));
   if (st.code() == ErrorCode::kAlreadyExists) return AlreadyExists("table {} already exists at {}", id.ToString(), dir);
   RETURN_IF_ERROR(st);

@@ -126,6 +126,17 @@ ManifestWriterOptions WriterOptions(const Schema& schema, const PartitionSpec& s
   return o;
 }
 
+// Fills inherited snapshot ids and sequence numbers from the manifest's list entry.
+void ResolveInheritance(std::vector<ManifestEntry>& entries, const ManifestFile& manifest) {
+  for (ManifestEntry& e : entries) {
+    if (!e.snapshot_id) e.snapshot_id = manifest.added_snapshot_id;
+    // Only ADDED entries may inherit; null elsewhere happens in v1 manifests (sequence 0).
+    const int64_t inherited = e.status == EntryStatus::kAdded ? manifest.sequence_number : 0;
+    if (!e.sequence_number) e.sequence_number = inherited;
+    if (!e.file_sequence_number) e.file_sequence_number = inherited;
+  }
+}
+
 // One commit in progress: state kept across attempts (the snapshot id and the manifests of
 // the added files), and the per-attempt re-application onto a new base.
 class SnapshotProducer {
@@ -297,11 +308,15 @@ class SnapshotProducer {
                             const std::string& md_dir, const std::string& md_uri, std::vector<ManifestFile>& out) {
     const PartitionSpec* spec = base.metadata.SpecById(mf.partition_spec_id);
     if (!spec) return Corrupt("manifest {} names partition spec {}, which the table does not have", mf.manifest_path, mf.partition_spec_id);
+    // Type partition values by the spec; if a source column has since been dropped from the
+    // schema, by the manifest's own Avro schema instead.
     auto pt = spec->PartitionType(schema);
-    std::vector<Field> partition_fields = pt.ok() ? *pt : std::vector<Field>{};
     TableFileMapper mapper = base.FileMapper(true);
     ASSIGN_OR_RETURN(std::string local, mapper.ToLocal(mf.manifest_path));
-    ASSIGN_OR_RETURN(std::vector<ManifestEntry> entries, ReadManifestEntriesResolved(local, mf, partition_fields));
+    ASSIGN_OR_RETURN(ManifestContents contents, ReadManifest(local, pt.ok() ? *pt : std::vector<Field>{}));
+    ResolveInheritance(contents.entries, mf);
+    const std::vector<Field>& partition_fields = contents.partition_fields;
+    std::vector<ManifestEntry>& entries = contents.entries;
     bool hit = false;
     for (const ManifestEntry& e : entries) {
       if (e.status != EntryStatus::kDeleted && to_remove.count(e.data_file.file_path)) hit = true;
@@ -346,13 +361,7 @@ Result<std::vector<ManifestEntry>> ReadManifestEntriesResolved(const std::string
                                                                const ManifestFile& manifest,
                                                                const std::vector<Field>& partition_fields) {
   ASSIGN_OR_RETURN(ManifestContents contents, ReadManifest(local_path, partition_fields));
-  for (ManifestEntry& e : contents.entries) {
-    if (!e.snapshot_id) e.snapshot_id = manifest.added_snapshot_id;
-    // Only ADDED entries may inherit; null elsewhere happens in v1 manifests (sequence 0).
-    const int64_t inherited = e.status == EntryStatus::kAdded ? manifest.sequence_number : 0;
-    if (!e.sequence_number) e.sequence_number = inherited;
-    if (!e.file_sequence_number) e.file_sequence_number = inherited;
-  }
+  ResolveInheritance(contents.entries, manifest);
   return std::move(contents.entries);
 }
 

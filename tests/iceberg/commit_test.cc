@@ -288,6 +288,9 @@ TEST_F(CommitTest, CatalogCreateLoadListDrop) {
   EXPECT_EQ(catalog_.CreateTable(id_, TestSchema(), PartitionSpec::Unpartitioned()).status().code(),
             ErrorCode::kAlreadyExists);
   EXPECT_TRUE(catalog_.TableExists(id_));
+  PartitionSpec bad(0, {PartitionField{99, 1000, "x", Transform::Identity()}});
+  EXPECT_EQ(catalog_.CreateTable({{"sales"}, "bad"}, TestSchema(), bad).status().code(), ErrorCode::kNotFound);
+  EXPECT_FALSE(fs::exists(dir_.path() / "sales" / "bad"));
   ASSERT_TRUE(catalog_.CreateTable({{"sales"}, "customers"}, TestSchema(), PartitionSpec::Unpartitioned()).ok());
   ASSERT_TRUE(catalog_.CreateTable({{"a", "b"}, "deep"}, TestSchema(), PartitionSpec::Unpartitioned()).ok());
   auto tables = catalog_.ListTables({"sales"});
