@@ -7,10 +7,10 @@ namespace icesync::iceberg {
 namespace {
 
 bool SamePartition(const ScanFile& a, const ScanFile& b) {
-  if (a.spec_id != b.spec_id || a.partition.size() != b.partition.size()) return false;
-  for (size_t i = 0; i < a.partition.size(); ++i) {
-    const Value& x = a.partition[i];
-    const Value& y = b.partition[i];
+  if (a.spec_id != b.spec_id || a.file.partition.size() != b.file.partition.size()) return false;
+  for (size_t i = 0; i < a.file.partition.size(); ++i) {
+    const Value& x = a.file.partition[i];
+    const Value& y = b.file.partition[i];
     if (x.is_null() || y.is_null()) {
       if (x.is_null() != y.is_null()) return false;
       continue;
@@ -23,14 +23,14 @@ bool SamePartition(const ScanFile& a, const ScanFile& b) {
 }  // namespace
 
 bool DeleteAppliesTo(const ScanFile& del, const ScanFile& data) {
-  switch (del.content) {
-    case ContentKind::kPositionDeletes:
+  switch (del.content()) {
+    case FileContent::kPositionDeletes:
       if (data.data_sequence_number > del.data_sequence_number) return false;
       break;
-    case ContentKind::kEqualityDeletes:
+    case FileContent::kEqualityDeletes:
       if (data.data_sequence_number >= del.data_sequence_number) return false;
       break;
-    case ContentKind::kData:
+    case FileContent::kData:
       return false;
   }
   return del.spec_unpartitioned || SamePartition(del, data);
@@ -38,7 +38,7 @@ bool DeleteAppliesTo(const ScanFile& del, const ScanFile& data) {
 
 DeleteFileIndex::DeleteFileIndex(std::vector<ScanFile> delete_files) : deletes_(std::move(delete_files)) {
   std::stable_sort(deletes_.begin(), deletes_.end(), [](const ScanFile& a, const ScanFile& b) {
-    if (a.content != b.content) return a.content < b.content;
+    if (a.content() != b.content()) return a.content() < b.content();
     return a.data_sequence_number < b.data_sequence_number;
   });
 }

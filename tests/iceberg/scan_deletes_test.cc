@@ -8,56 +8,56 @@
 namespace icesync::iceberg {
 namespace {
 
-ScanFile File(ContentKind content, int64_t seq, int spec_id = 0, std::vector<Value> partition = {}) {
+ScanFile File(FileContent content, int64_t seq, int spec_id = 0, std::vector<Value> partition = {}) {
   ScanFile f;
-  f.file_path = fmt::format("s3a://bucket/t/data/f-{}.parquet", seq);
-  f.content = content;
+  f.file.file_path = fmt::format("s3a://bucket/t/data/f-{}.parquet", seq);
+  f.file.content = content;
   f.data_sequence_number = seq;
   f.spec_id = spec_id;
   f.spec_unpartitioned = partition.empty();
-  f.partition = std::move(partition);
+  f.file.partition = std::move(partition);
   return f;
 }
 
 Value Long(int64_t v) { return Value(DataType::Int64(), v); }
 
 TEST(DeleteFileIndexTest, PositionDeletesApplyUpToTheirOwnSequenceNumber) {
-  const ScanFile del = File(ContentKind::kPositionDeletes, 3);
-  EXPECT_TRUE(DeleteAppliesTo(del, File(ContentKind::kData, 2)));
-  EXPECT_TRUE(DeleteAppliesTo(del, File(ContentKind::kData, 3)));
-  EXPECT_FALSE(DeleteAppliesTo(del, File(ContentKind::kData, 4)));
+  const ScanFile del = File(FileContent::kPositionDeletes, 3);
+  EXPECT_TRUE(DeleteAppliesTo(del, File(FileContent::kData, 2)));
+  EXPECT_TRUE(DeleteAppliesTo(del, File(FileContent::kData, 3)));
+  EXPECT_FALSE(DeleteAppliesTo(del, File(FileContent::kData, 4)));
 }
 
 TEST(DeleteFileIndexTest, EqualityDeletesApplyOnlyToStrictlyOlderData) {
-  const ScanFile del = File(ContentKind::kEqualityDeletes, 3);
-  EXPECT_TRUE(DeleteAppliesTo(del, File(ContentKind::kData, 2)));
-  EXPECT_FALSE(DeleteAppliesTo(del, File(ContentKind::kData, 3)));
-  EXPECT_FALSE(DeleteAppliesTo(del, File(ContentKind::kData, 4)));
+  const ScanFile del = File(FileContent::kEqualityDeletes, 3);
+  EXPECT_TRUE(DeleteAppliesTo(del, File(FileContent::kData, 2)));
+  EXPECT_FALSE(DeleteAppliesTo(del, File(FileContent::kData, 3)));
+  EXPECT_FALSE(DeleteAppliesTo(del, File(FileContent::kData, 4)));
 }
 
 TEST(DeleteFileIndexTest, PartitionedDeletesStayInTheirPartition) {
-  const ScanFile del = File(ContentKind::kEqualityDeletes, 2, 0, {Long(0)});
-  EXPECT_TRUE(DeleteAppliesTo(del, File(ContentKind::kData, 1, 0, {Long(0)})));
-  EXPECT_FALSE(DeleteAppliesTo(del, File(ContentKind::kData, 1, 0, {Long(1)})));
-  EXPECT_FALSE(DeleteAppliesTo(del, File(ContentKind::kData, 1, 1, {Long(0)})));  // other spec
-  EXPECT_TRUE(DeleteAppliesTo(File(ContentKind::kEqualityDeletes, 2, 0, {Value::Null(DataType::Int64())}),
-                              File(ContentKind::kData, 1, 0, {Value::Null(DataType::Int64())})));
+  const ScanFile del = File(FileContent::kEqualityDeletes, 2, 0, {Long(0)});
+  EXPECT_TRUE(DeleteAppliesTo(del, File(FileContent::kData, 1, 0, {Long(0)})));
+  EXPECT_FALSE(DeleteAppliesTo(del, File(FileContent::kData, 1, 0, {Long(1)})));
+  EXPECT_FALSE(DeleteAppliesTo(del, File(FileContent::kData, 1, 1, {Long(0)})));  // other spec
+  EXPECT_TRUE(DeleteAppliesTo(File(FileContent::kEqualityDeletes, 2, 0, {Value::Null(DataType::Int64())}),
+                              File(FileContent::kData, 1, 0, {Value::Null(DataType::Int64())})));
   // An unpartitioned delete applies to every partition of every spec.
-  const ScanFile global = File(ContentKind::kEqualityDeletes, 2, 5);
-  EXPECT_TRUE(DeleteAppliesTo(global, File(ContentKind::kData, 1, 0, {Long(7)})));
+  const ScanFile global = File(FileContent::kEqualityDeletes, 2, 5);
+  EXPECT_TRUE(DeleteAppliesTo(global, File(FileContent::kData, 1, 0, {Long(7)})));
 }
 
 TEST(DeleteFileIndexTest, OrdersPositionDeletesFirst) {
-  DeleteFileIndex index({File(ContentKind::kEqualityDeletes, 5), File(ContentKind::kPositionDeletes, 4),
-                         File(ContentKind::kEqualityDeletes, 2), File(ContentKind::kPositionDeletes, 1)});
-  std::vector<ScanFile> got = index.ForDataFile(File(ContentKind::kData, 1));
+  DeleteFileIndex index({File(FileContent::kEqualityDeletes, 5), File(FileContent::kPositionDeletes, 4),
+                         File(FileContent::kEqualityDeletes, 2), File(FileContent::kPositionDeletes, 1)});
+  std::vector<ScanFile> got = index.ForDataFile(File(FileContent::kData, 1));
   ASSERT_EQ(got.size(), 4u);
-  EXPECT_EQ(got[0].content, ContentKind::kPositionDeletes);
+  EXPECT_EQ(got[0].content(), FileContent::kPositionDeletes);
   EXPECT_EQ(got[0].data_sequence_number, 1);
   EXPECT_EQ(got[1].data_sequence_number, 4);
-  EXPECT_EQ(got[2].content, ContentKind::kEqualityDeletes);
+  EXPECT_EQ(got[2].content(), FileContent::kEqualityDeletes);
   EXPECT_EQ(got[2].data_sequence_number, 2);
-  EXPECT_EQ(index.ForDataFile(File(ContentKind::kData, 5)).size(), 0u);
+  EXPECT_EQ(index.ForDataFile(File(FileContent::kData, 5)).size(), 0u);
 }
 
 TEST(DeleteFilterTest, PositionDeletesMatchTheExactPathString) {
