@@ -26,6 +26,7 @@ bool DeleteAppliesTo(const ScanFile& del, const ScanFile& data) {
   switch (del.content()) {
     case FileContent::kPositionDeletes:
       if (data.data_sequence_number > del.data_sequence_number) return false;
+      if (del.file.referenced_data_file && *del.file.referenced_data_file != data.path()) return false;
       break;
     case FileContent::kEqualityDeletes:
       if (data.data_sequence_number >= del.data_sequence_number) return false;
