@@ -20,5 +20,6 @@ struct CommandContext {
 };
 
 void AddParquetCommands(CLI::App& app, CommandContext& ctx);
+void AddScanCommand(CLI::App& app, CommandContext& ctx);
 
 }  // namespace icesync::cli
