@@ -136,7 +136,8 @@ Status ParquetReader::ReadRowGroup(int rg, const ScanOptions& scan, RecordBatch*
   *out = RecordBatch(ProjectedSchema(scan));
 
   std::vector<LeafData> data(fs.leaves().size());
-  for (size_t f : fields) {
+  // An empty row group needs no pages (some writers give its chunks no valid offsets).
+  for (size_t f : group.num_rows == 0 ? std::vector<size_t>{} : fields) {
     const AssemblyNode& node = fs.top_level()[f];
     for (int l = node.leaf_begin; l < node.leaf_end; ++l) {
       const LeafColumn& leaf = fs.leaves()[l];
