@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   CommandContext ctx;
   AddParquetCommands(app, ctx);
+  AddIcebergCommands(app, ctx);
   AddScanCommand(app, ctx);
   try {
     app.parse(argc, argv);

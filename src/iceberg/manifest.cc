@@ -162,7 +162,10 @@ Result<ManifestEntry> EntryFromDatum(const Datum& d, const std::vector<Field>& p
   if (!df.field(kDfSplitOffsets).is_null())
     for (const Datum& o : df.field(kDfSplitOffsets).items()) f.split_offsets.push_back(o.long_value());
   if (!df.field(kDfEqualityIds).is_null())
-    for (const Datum& o : df.field(kDfEqualityIds).items()) f.equality_ids.push_back(o.int_value());
+    for (const Datum& o : df.field(kDfEqualityIds).items()) {
+      if (o.long_value() < 0 || o.long_value() > INT32_MAX) return Corrupt("equality id {} out of range", o.long_value());
+      f.equality_ids.push_back(static_cast<int>(o.long_value()));
+    }
   if (!df.field(kDfSortOrderId).is_null()) f.sort_order_id = df.field(kDfSortOrderId).int_value();
   if (!df.field(kDfReferencedDataFile).is_null()) f.referenced_data_file = df.field(kDfReferencedDataFile).bytes();
   return e;

@@ -48,6 +48,8 @@ Result<NodePtr> PartitionRecordSchema(const std::vector<Field>& partition_fields
 }
 
 NodePtr ManifestEntrySchema(NodePtr partition_record, bool for_reading) {
+  // Reading accepts equality_ids written as longs (some hand-assembled manifests do); the
+  // values are range-checked when converted to field ids.
   RecordField content = MakeField("content", Int(), 134,
                                   "Contents of the file: 0=data, 1=position deletes, 2=equality deletes");
   if (for_reading) content = WithDefault(std::move(content), 0);
@@ -68,7 +70,7 @@ NodePtr ManifestEntrySchema(NodePtr partition_record, bool for_reading) {
           MakeField("upper_bounds", MakeOptional(IntKeyMap(129, 130, Bytes())), 128, "Map of column id to upper bound"),
           MakeField("key_metadata", MakeOptional(Bytes()), 131, "Encryption key metadata blob"),
           MakeField("split_offsets", MakeOptional(List(Long(), 133)), 132, "Splittable offsets"),
-          MakeField("equality_ids", MakeOptional(List(Int(), 136)), 135, "Equality comparison field IDs"),
+          MakeField("equality_ids", MakeOptional(List(for_reading ? Long() : Int(), 136)), 135, "Equality comparison field IDs"),
           MakeField("sort_order_id", MakeOptional(Int()), 140, "Sort order ID"),
           MakeField("referenced_data_file", MakeOptional(Str()), 143, "Fully qualified location of a data file that all deletes reference"),
       });

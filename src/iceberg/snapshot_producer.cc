@@ -172,6 +172,7 @@ class SnapshotProducer {
       TableFileMapper mapper = base.FileMapper(true);
       ASSIGN_OR_RETURN(std::string list_path, mapper.ToLocal(parent->manifest_list));
       ASSIGN_OR_RETURN(std::vector<ManifestFile> base_manifests, ReadManifestList(list_path));
+      RETURN_IF_ERROR(CheckRequiredFiles(base, base_manifests));
       std::set<std::string> to_remove(change_.removed_data_files.begin(), change_.removed_data_files.end());
       std::set<std::string> removed;
       for (const ManifestFile& mf : base_manifests) {
@@ -193,6 +194,9 @@ class SnapshotProducer {
           }
         }
       }
+    } else if (!change_.required_data_files.empty()) {
+      return Conflict("table {}: data file {} is not in the table (it has no snapshot)", base.table_dir,
+                      change_.required_data_files.front());
     } else if (!change_.removed_data_files.empty()) {
       return Conflict("table {}: cannot remove {}: the table has no snapshot", base.table_dir,
                       change_.removed_data_files.front());
@@ -225,6 +229,27 @@ class SnapshotProducer {
   }
 
  private:
+  Status CheckRequiredFiles(const Table& base, const std::vector<ManifestFile>& base_manifests) {
+    if (change_.required_data_files.empty()) return Status::OK();
+    std::set<std::string> missing(change_.required_data_files.begin(), change_.required_data_files.end());
+    TableFileMapper mapper = base.FileMapper(true);
+    for (const ManifestFile& mf : base_manifests) {
+      if (missing.empty()) break;
+      if (mf.content != ManifestContent::kData) continue;
+      ASSIGN_OR_RETURN(std::string local, mapper.ToLocal(mf.manifest_path));
+      ASSIGN_OR_RETURN(ManifestContents contents, ReadManifest(local));
+      for (const ManifestEntry& e : contents.entries) {
+        if (e.status != EntryStatus::kDeleted) missing.erase(e.data_file.file_path);
+      }
+    }
+    if (!missing.empty()) {
+      return Conflict("table {}: data file {} is no longer live (removed by a concurrent commit); the deletes "
+                      "that target it cannot be committed",
+                      base.table_dir, *missing.begin());
+    }
+    return Status::OK();
+  }
+
   Status WriteAddedManifests(const Schema& schema, const PartitionSpec& spec, const std::string& md_dir,
                              const std::string& md_uri) {
     ASSIGN_OR_RETURN(std::vector<Field> partition_fields, spec.PartitionType(schema));

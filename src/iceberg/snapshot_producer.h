@@ -38,6 +38,10 @@ struct SnapshotChange {
   // Overwrite: `file_path`s (as in the manifests) of live data files to remove. If one is no
   // longer live at commit time (someone else removed it), the commit fails with Conflict.
   std::vector<std::string> removed_data_files;
+  // Row delta: `file_path`s of data files that must still be live when the commit lands (the
+  // targets of added position deletes). Checked on every attempt; a missing one is a Conflict
+  // (a concurrent overwrite removed it, so the deletes would point at nothing).
+  std::vector<std::string> required_data_files;
   // Free-form summary properties (e.g. sync watermarks), committed atomically with the data.
   std::map<std::string, std::string> summary_properties;
   // Runs on every attempt against the base being committed on; an error stops the commit

@@ -262,11 +262,10 @@ Result<TableMetadata> ReadTableMetadata(const std::string& path) {
 std::string SerializeTableMetadata(const TableMetadata& m) { return TableMetadataToJson(m).dump(2) + "\n"; }
 
 std::string NewUuid() {
-  thread_local std::mt19937_64 rng([] {
-    std::random_device rd;
-    return (static_cast<uint64_t>(rd()) << 32) ^ rd() ^
-           static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
-  }());
+  // Fresh OS entropy on every call: a seeded generator would repeat itself in forked writers,
+  // and these names must not collide across processes (manifest names, table uuids).
+  std::random_device rd;
+  auto rng = [&rd] { return (static_cast<uint64_t>(rd()) << 32) | rd(); };
   uint64_t hi = rng(), lo = rng();
   hi = (hi & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;  // version 4
   lo = (lo & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;  // variant 10

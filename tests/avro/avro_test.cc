@@ -1,5 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <snappy.h>
+#include <zlib.h>
+#include <zstd.h>
+
 #include <filesystem>
 
 #include "avro/container_reader.h"
@@ -213,6 +217,65 @@ TEST(AvroResolve, MatchesByFieldIdWithDefaultsAndPromotion) {
   EXPECT_EQ(named->field(0).bytes(), "q");
   EXPECT_TRUE(named->field(1).is_null());
   EXPECT_EQ(named->field(2).double_value(), 3.0);
+}
+
+}  // namespace
+}  // namespace icesync::avro
+
+namespace icesync::avro {
+namespace {
+
+// Builds a container file by hand with a codec our writer does not produce, the way Java
+// and Python writers frame it: for snappy, the raw snappy block plus the big-endian CRC32
+// of the uncompressed bytes.
+std::string HandMadeContainer(const std::string& codec, const std::vector<Datum>& records) {
+  std::string out("Obj\x01", 4);
+  EncodeLong(2, &out);
+  EncodeBytes("avro.schema", &out);
+  EncodeBytes(SchemaToString(*TestSchema()), &out);
+  EncodeBytes("avro.codec", &out);
+  EncodeBytes(codec, &out);
+  EncodeLong(0, &out);
+  const std::string sync(16, '\x5c');
+  out += sync;
+  std::string block;
+  for (const Datum& d : records) EXPECT_TRUE(EncodeDatum(d, *TestSchema(), &block).ok());
+  std::string payload;
+  if (codec == "zstandard") {
+    payload.resize(ZSTD_compressBound(block.size()));
+    payload.resize(ZSTD_compress(payload.data(), payload.size(), block.data(), block.size(), 3));
+  } else {
+    snappy::Compress(block.data(), block.size(), &payload);
+    uint32_t crc = static_cast<uint32_t>(crc32(0L, reinterpret_cast<const Bytef*>(block.data()), static_cast<uInt>(block.size())));
+    for (int shift : {24, 16, 8, 0}) payload.push_back(static_cast<char>((crc >> shift) & 0xff));
+  }
+  EncodeLong(static_cast<int64_t>(records.size()), &out);
+  EncodeLong(static_cast<int64_t>(payload.size()), &out);
+  out += payload;
+  out += sync;
+  return out;
+}
+
+TEST(AvroContainer, ReadsZstandardAndSnappyBlocks) {
+  std::vector<Datum> records;
+  for (int i = 0; i < 50; ++i) records.push_back(TestRecord(i));
+  for (const char* codec : {"zstandard", "snappy"}) {
+    std::string bytes = HandMadeContainer(codec, records);
+    auto file = ParseContainer(bytes);
+    ASSERT_TRUE(file.ok()) << codec << ": " << file.status().message();
+    ASSERT_EQ(file->records.size(), 50u);
+    for (int i = 0; i < 50; ++i) ExpectTestRecord(file->records[i], i);
+    // A flipped byte in the compressed payload (or snappy's CRC) is detected.
+    std::string bad = bytes;
+    bad[bad.size() - 17] = static_cast<char>(bad[bad.size() - 17] ^ 0x01);
+    EXPECT_FALSE(ParseContainer(bad).ok()) << codec;
+  }
+  std::string unknown = HandMadeContainer("snappy", records);
+  size_t pos = unknown.find("snappy");
+  unknown.replace(pos, 6, "brotli");
+  auto r = ParseContainer(unknown);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), ErrorCode::kUnsupported);
 }
 
 }  // namespace
