@@ -199,7 +199,10 @@ class SchemaConverter {
     if (repeated_is_element) {
       RETURN_IF_ERROR(Convert(rt, node->empty_def, node->rep, true, &element));
     } else {
-      RETURN_IF_ERROR(Convert(rt.children[0], node->empty_def, node->rep, false, &element));
+      PushPath(r.name, rt.index);
+      Status st = Convert(rt.children[0], node->empty_def, node->rep, false, &element);
+      PopPath();
+      RETURN_IF_ERROR(st);
     }
     node->field.type = DataType::List(element.field);
     FinishRange(node, element);
@@ -213,6 +216,9 @@ class SchemaConverter {
       return Corrupt("{}: map '{}' must hold a repeated group of a key and an optional value", file_,
                      node->field.name);
     }
+    // The key_value group is part of the leaves' paths.
+    PushPath(kv.name, kvt.index);
+    struct PopGuard { SchemaConverter* c; ~PopGuard() { c->PopPath(); } } pop{this};
     AssemblyNode key;
     RETURN_IF_ERROR(Convert(kvt.children[0], node->empty_def, node->rep, false, &key));
     if (key.kind != AssemblyNode::kLeaf && key.kind != AssemblyNode::kStruct) {
@@ -238,6 +244,15 @@ class SchemaConverter {
     }
     node->field.type = DataType::Map(node->children[0].field, value_field);
     return Status::OK();
+  }
+
+  void PushPath(const std::string& name, int index) {
+    path_.push_back(name);
+    path_index_.push_back(index);
+  }
+  void PopPath() {
+    path_.pop_back();
+    path_index_.pop_back();
   }
 
   static void FinishRange(AssemblyNode* node, const AssemblyNode& element) {
