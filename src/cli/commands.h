@@ -21,5 +21,6 @@ struct CommandContext {
 
 void AddParquetCommands(CLI::App& app, CommandContext& ctx);
 void AddIcebergCommands(CLI::App& app, CommandContext& ctx);
+void AddScanCommand(CLI::App& app, CommandContext& ctx);
 
 }  // namespace icesync::cli

@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
   CommandContext ctx;
   AddParquetCommands(app, ctx);
   AddIcebergCommands(app, ctx);
+  AddScanCommand(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
