@@ -39,6 +39,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   CommandContext ctx;
   AddParquetCommands(app, ctx);
+  AddExportCommand(app, ctx);
+  AddDemoCommand(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
