@@ -17,7 +17,9 @@ TEST(ByteSizeTest, RejectsNonSizes) {
   for (const char* bad : {"", "MB", "12XB", "-5", "0", "1.5G"}) {
     Result<int64_t> r = ParseByteSize(bad);
     EXPECT_FALSE(r.ok()) << bad;
-    if (!r.ok()) EXPECT_EQ(r.status().code(), ErrorCode::kInvalidArgument);
+    if (!r.ok()) {
+      EXPECT_EQ(r.status().code(), ErrorCode::kInvalidArgument);
+    }
   }
 }
 
