@@ -1,0 +1,77 @@
+#pragma once
+// The filesystem ("Hadoop") catalog: a warehouse directory holding
+//   <warehouse>/<ns...>/<table>/metadata/vN.metadata.json, version-hint.text
+//   <warehouse>/<ns...>/<table>/data/...
+// the layout Iceberg's HadoopCatalog, Spark, DuckDB and icebird read.
+//
+// Commit protocol (CommitTable): the new metadata is written in full to a temporary file in
+// metadata/, fsynced, then hard-linked to metadata/v(N+1).metadata.json. link() fails with
+// EEXIST when another writer already took N+1, so a version file appears only complete and is
+// never overwritten. The loser re-reads the newest metadata, re-applies its update (which
+// re-validates what it requires) and retries with jittered exponential backoff, giving up with
+// a Conflict error after CommitOptions::max_attempts. version-hint.text is replaced afterwards
+// via temp file + rename; it may lag (crash in between, or a slower winner), so loading probes
+// for higher versions than the hint says.
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "iceberg/catalog.h"
+
+namespace icesync::iceberg {
+
+// Loads the newest version of the table rooted at `table_dir`: version-hint.text (or .txt)
+// holding N or a metadata file name, then probing for higher vN; without a hint the highest
+// vN.metadata.json or NNNNN-<uuid>.metadata.json, or a sole *.metadata.json. NotFound when the
+// directory has no metadata; Corrupt (naming the file) when the metadata is invalid.
+Result<Table> LoadTableDir(const std::string& table_dir);
+// Loads one specific metadata file; the table directory is its metadata/ directory's parent.
+Result<Table> LoadMetadataFile(const std::string& metadata_path);
+// Resolves a command-line table argument: with a warehouse, "ns.table" in it; else a table
+// directory or a metadata file path (with a warehouse, an existing path is accepted too).
+Result<Table> LoadTableArgument(const std::string& warehouse, const std::string& table_arg);
+
+struct CommitOptions {
+  int max_attempts = 64;
+  int initial_backoff_ms = 2;
+  int max_backoff_ms = 250;
+};
+
+// Builds the next metadata from the newest committed version. Called once per attempt with a
+// freshly loaded base; must be safe to call again (no side effects it cannot repeat) and
+// should return Conflict when the base no longer allows the change (the commit then stops).
+using MetadataUpdate = std::function<Result<TableMetadata>(const Table& base)>;
+
+// Commits an update to the table at `table_dir` (see the protocol above). The update's result
+// gets last-updated-ms and a metadata-log entry for the base file filled in here. Returns the
+// newly committed version. Tables whose metadata files are not named vN.metadata.json are
+// Unsupported for commits.
+Result<Table> CommitTable(const std::string& table_dir, const MetadataUpdate& update,
+                          const CommitOptions& options = {});
+
+class FilesystemCatalog {
+ public:
+  explicit FilesystemCatalog(std::string warehouse);
+
+  const std::string& warehouse() const { return warehouse_; }
+  std::string TableDir(const TableIdentifier& id) const;
+
+  // Creates metadata/v1.metadata.json for an empty table; AlreadyExists if the table exists.
+  Result<Table> CreateTable(const TableIdentifier& id, const Schema& schema, const PartitionSpec& spec,
+                            const std::map<std::string, std::string>& properties = {});
+  Result<Table> LoadTable(const TableIdentifier& id) const;
+  bool TableExists(const TableIdentifier& id) const;
+  // Tables directly in a namespace (directories holding metadata/), sorted by name.
+  Result<std::vector<TableIdentifier>> ListTables(const std::vector<std::string>& ns) const;
+  // Removes the metadata directory (and with purge the whole table directory, data included).
+  Status DropTable(const TableIdentifier& id, bool purge = false);
+  Result<Table> Commit(const TableIdentifier& id, const MetadataUpdate& update, const CommitOptions& options = {}) {
+    return CommitTable(TableDir(id), update, options);
+  }
+
+ private:
+  std::string warehouse_;
+};
+
+}  // namespace icesync::iceberg
