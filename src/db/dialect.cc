@@ -1,0 +1,140 @@
+#include "db/dialect.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "db/postgres_dialect.h"
+#include "db/sqlite_dialect.h"
+#include "db/sqlserver_dialect.h"
+
+namespace icesync::db {
+
+std::string Dialect::QualifiedName(const TableName& t) const {
+  if (t.schema.empty()) return QuoteIdentifier(t.name);
+  return QuoteIdentifier(t.schema) + "." + QuoteIdentifier(t.name);
+}
+
+std::string Dialect::SelectExpression(const SelectColumn& c) const { return QuoteIdentifier(c.name); }
+
+std::string Dialect::Select(const TableName& t, const std::vector<SelectColumn>& cols, const std::string& where,
+                            const std::vector<std::string>& order_by) const {
+  std::string sql = "SELECT ";
+  for (size_t i = 0; i < cols.size(); ++i) {
+    if (i > 0) sql += ", ";
+    sql += SelectExpression(cols[i]);
+  }
+  if (cols.empty()) sql += "1";
+  sql += " FROM " + QualifiedName(t);
+  if (!where.empty()) sql += " WHERE " + where;
+  if (!order_by.empty()) sql += " ORDER BY " + ColumnList(order_by);
+  return sql;
+}
+
+std::string Dialect::KeyRangePredicate(const std::vector<std::string>& keys, bool has_lower, bool has_upper,
+                                       std::vector<int>* lower_params, std::vector<int>* upper_params) const {
+  // (k1 OP ?) OR (k1 = ? AND k2 OP ?) OR ... ; the last term is strict for > and <= for <=.
+  auto expand = [&](const char* op_strict, const char* op_last, std::vector<int>* params) {
+    std::string out = "(";
+    for (size_t i = 0; i < keys.size(); ++i) {
+      if (i > 0) out += " OR ";
+      out += "(";
+      for (size_t j = 0; j < i; ++j) {
+        out += QuoteIdentifier(keys[j]) + " = ? AND ";
+        params->push_back(static_cast<int>(j));
+      }
+      out += QuoteIdentifier(keys[i]) + (i + 1 == keys.size() ? op_last : op_strict) + "?)";
+      params->push_back(static_cast<int>(i));
+    }
+    return out + ")";
+  };
+  std::string sql;
+  if (has_lower) sql = expand(" > ", " > ", lower_params);
+  if (has_upper) {
+    if (!sql.empty()) sql += " AND ";
+    sql += expand(" < ", " <= ", upper_params);
+  }
+  return sql;
+}
+
+std::string Dialect::CountRows(const TableName& t) const { return "SELECT COUNT(*) FROM " + QualifiedName(t); }
+
+std::string Dialect::CreateTable(const TableName& t, const Schema& schema, bool all_nullable) const {
+  std::string sql = "CREATE TABLE " + QualifiedName(t) + " (";
+  std::vector<std::string> keys;
+  for (size_t i = 0; i < schema.num_fields(); ++i) {
+    const Field& f = schema.field(i);
+    if (i > 0) sql += ", ";
+    sql += QuoteIdentifier(f.name) + " " + ColumnType(f.type);
+    if (!all_nullable && f.required) sql += " NOT NULL";
+    const auto& ids = schema.identifier_field_ids();
+    if (std::find(ids.begin(), ids.end(), f.id) != ids.end()) keys.push_back(f.name);
+  }
+  if (!all_nullable && !keys.empty()) sql += ", PRIMARY KEY (" + ColumnList(keys) + ")";
+  return sql + ")";
+}
+
+std::string Dialect::CreateStagingTable(const TableName& staging, const Schema& schema) const {
+  std::string sql = CreateTable(staging, schema, /*all_nullable=*/true);
+  return "CREATE TEMPORARY TABLE" + sql.substr(std::string("CREATE TABLE").size());
+}
+
+std::string Dialect::DropTable(const TableName& t) const { return "DROP TABLE " + QualifiedName(t); }
+
+std::string Dialect::Insert(const TableName& t, const Schema& schema) const {
+  std::vector<std::string> names;
+  for (const Field& f : schema.fields()) names.push_back(f.name);
+  std::string sql = "INSERT INTO " + QualifiedName(t) + " (" + ColumnList(names) + ") VALUES (";
+  for (size_t i = 0; i < names.size(); ++i) sql += i == 0 ? "?" : ", ?";
+  return sql + ")";
+}
+
+std::string Dialect::InsertMissingFromStaging(const TableName& target, const TableName& staging,
+                                              const std::vector<std::string>& columns,
+                                              const std::vector<std::string>& keys) const {
+  return "INSERT INTO " + QualifiedName(target) + " (" + ColumnList(columns) + ") SELECT " +
+         ColumnList(columns, "s") + " FROM " + QualifiedName(staging) + " AS s WHERE NOT EXISTS (SELECT 1 FROM " +
+         QualifiedName(target) + " AS t WHERE " + KeyJoin("t", "s", keys) + ")";
+}
+
+std::string Dialect::KeyJoin(const std::string& ta, const std::string& sa, const std::vector<std::string>& keys) const {
+  std::string out;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (i > 0) out += " AND ";
+    std::string k = QuoteIdentifier(keys[i]);
+    out += ta + "." + k + " = " + sa + "." + k;
+  }
+  return out;
+}
+
+std::string Dialect::ColumnList(const std::vector<std::string>& columns, const std::string& alias) const {
+  std::string out;
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (i > 0) out += ", ";
+    if (!alias.empty()) out += alias + ".";
+    out += QuoteIdentifier(columns[i]);
+  }
+  return out;
+}
+
+std::unique_ptr<Dialect> MakeDialect(DialectKind kind) {
+  switch (kind) {
+    case DialectKind::kSqlServer: return std::make_unique<SqlServerDialect>();
+    case DialectKind::kPostgres: return std::make_unique<PostgresDialect>();
+    case DialectKind::kSqlite: return std::make_unique<SqliteDialect>();
+  }
+  return nullptr;
+}
+
+Result<std::unique_ptr<Dialect>> DialectForDbms(const std::string& dbms_name) {
+  std::string n;
+  for (char c : dbms_name) n.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  if (n.find("sql server") != std::string::npos || n.find("sqlserver") != std::string::npos) {
+    return MakeDialect(DialectKind::kSqlServer);
+  }
+  if (n.find("postgres") != std::string::npos) return MakeDialect(DialectKind::kPostgres);
+  if (n.find("sqlite") != std::string::npos) return MakeDialect(DialectKind::kSqlite);
+  return Unsupported("the database reports DBMS '{}'; icesync supports SQL Server, PostgreSQL and SQLite",
+                     dbms_name);
+}
+
+}  // namespace icesync::db

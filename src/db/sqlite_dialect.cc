@@ -1,0 +1,76 @@
+#include "db/sqlite_dialect.h"
+
+#include <algorithm>
+
+#include "db/postgres_dialect.h"
+
+namespace icesync::db {
+namespace {
+
+std::string TableInfo(const TableName& t, CatalogQuery* q) {
+  q->params.push_back(t.name);
+  if (t.schema.empty()) return "pragma_table_info(?)";
+  q->params.push_back(t.schema);
+  return "pragma_table_info(?, ?)";
+}
+
+}  // namespace
+
+std::string SqliteDialect::QuoteIdentifier(std::string_view id) const { return QuoteWithDoubleQuotes(id); }
+
+CatalogQuery SqliteDialect::ColumnsQuery(const TableName& t) const {
+  CatalogQuery q;
+  std::string from = TableInfo(t, &q);
+  q.sql = "SELECT name, type, NULL, NULL, NULL, NULL, CASE WHEN \"notnull\" <> 0 OR pk > 0 THEN 'NO' ELSE 'YES' END "
+          "FROM " + from + " ORDER BY cid";
+  return q;
+}
+
+CatalogQuery SqliteDialect::PrimaryKeyQuery(const TableName& t) const {
+  CatalogQuery q;
+  std::string from = TableInfo(t, &q);
+  q.sql = "SELECT name FROM " + from + " WHERE pk > 0 ORDER BY pk";
+  return q;
+}
+
+std::string SqliteDialect::ColumnType(const DataType& type) const {
+  // Declared names chosen so that MapSourceType reads them back as the same type.
+  switch (type.id()) {
+    case TypeId::kBoolean: return "BOOLEAN";
+    case TypeId::kInt32: return "INT4";
+    case TypeId::kInt64: return "BIGINT";
+    case TypeId::kFloat32: return "FLOAT4";
+    case TypeId::kFloat64: return "DOUBLE";
+    case TypeId::kDecimal: return fmt::format("DECIMAL({},{})", type.precision(), type.scale());
+    case TypeId::kDate: return "DATE";
+    case TypeId::kTime: return "TIME";
+    case TypeId::kTimestamp: return "TIMESTAMP";
+    case TypeId::kTimestampTz: return "TIMESTAMPTZ";
+    case TypeId::kString: return "TEXT";
+    case TypeId::kUuid: return "UUID";
+    default: return "BLOB";
+  }
+}
+
+std::string SqliteDialect::UpdateFromStaging(const TableName& target, const TableName& staging,
+                                             const std::vector<std::string>& columns,
+                                             const std::vector<std::string>& keys) const {
+  std::string set;
+  for (const auto& c : columns) {
+    if (std::find(keys.begin(), keys.end(), c) != keys.end()) continue;
+    if (!set.empty()) set += ", ";
+    set += QuoteIdentifier(c) + " = s." + QuoteIdentifier(c);
+  }
+  if (set.empty()) return "";
+  return "UPDATE " + QualifiedName(target) + " AS t SET " + set + " FROM " + QualifiedName(staging) +
+         " AS s WHERE " + KeyJoin("t", "s", keys);
+}
+
+std::string SqliteDialect::DeleteFromStaging(const TableName& target, const TableName& staging,
+                                             const std::vector<std::string>& keys) const {
+  // SQLite has no DELETE … USING/JOIN: a correlated EXISTS is its set-based form.
+  return "DELETE FROM " + QualifiedName(target) + " AS t WHERE EXISTS (SELECT 1 FROM " + QualifiedName(staging) +
+         " AS s WHERE " + KeyJoin("t", "s", keys) + ")";
+}
+
+}  // namespace icesync::db

@@ -1,0 +1,108 @@
+#include "db/sqlserver_dialect.h"
+
+#include <algorithm>
+
+namespace icesync::db {
+namespace {
+
+// Both catalog queries filter on schema and table; an empty schema means the user's default.
+std::string SchemaFilter(const TableName& t, const char* column, CatalogQuery* q) {
+  if (t.schema.empty()) return std::string(column) + " = SCHEMA_NAME()";
+  q->params.push_back(t.schema);
+  return std::string(column) + " = ?";
+}
+
+}  // namespace
+
+std::string SqlServerDialect::QuoteIdentifier(std::string_view id) const {
+  std::string out = "[";
+  for (char c : id) {
+    out.push_back(c);
+    if (c == ']') out.push_back(']');
+  }
+  return out + "]";
+}
+
+CatalogQuery SqlServerDialect::ColumnsQuery(const TableName& t) const {
+  CatalogQuery q;
+  std::string schema = SchemaFilter(t, "c.TABLE_SCHEMA", &q);
+  q.params.push_back(t.name);
+  q.sql =
+      "SELECT c.COLUMN_NAME, c.DATA_TYPE, c.CHARACTER_MAXIMUM_LENGTH, c.NUMERIC_PRECISION, c.NUMERIC_SCALE, "
+      "c.DATETIME_PRECISION, c.IS_NULLABLE FROM INFORMATION_SCHEMA.COLUMNS AS c WHERE " +
+      schema + " AND c.TABLE_NAME = ? ORDER BY c.ORDINAL_POSITION";
+  return q;
+}
+
+CatalogQuery SqlServerDialect::PrimaryKeyQuery(const TableName& t) const {
+  CatalogQuery q;
+  std::string schema = SchemaFilter(t, "tc.TABLE_SCHEMA", &q);
+  q.params.push_back(t.name);
+  q.sql =
+      "SELECT kcu.COLUMN_NAME FROM INFORMATION_SCHEMA.TABLE_CONSTRAINTS AS tc "
+      "JOIN INFORMATION_SCHEMA.KEY_COLUMN_USAGE AS kcu ON kcu.CONSTRAINT_SCHEMA = tc.CONSTRAINT_SCHEMA "
+      "AND kcu.CONSTRAINT_NAME = tc.CONSTRAINT_NAME AND kcu.TABLE_SCHEMA = tc.TABLE_SCHEMA "
+      "AND kcu.TABLE_NAME = tc.TABLE_NAME WHERE tc.CONSTRAINT_TYPE = 'PRIMARY KEY' AND " +
+      schema + " AND tc.TABLE_NAME = ? ORDER BY kcu.ORDINAL_POSITION";
+  return q;
+}
+
+std::string SqlServerDialect::SelectExpression(const SelectColumn& c) const {
+  std::string col = QuoteIdentifier(c.name);
+  switch (c.read_as) {
+    case ReadAs::kNative: return col;
+    // The UTC instant as datetime2(7): SWITCHOFFSET moves the clock to +00:00, the CONVERT
+    // drops the (now zero) offset so the driver returns a plain timestamp.
+    case ReadAs::kUtcTimestamp: return "CONVERT(datetime2(7), SWITCHOFFSET(" + col + ", '+00:00'))";
+    case ReadAs::kText: return "CAST(" + col + " AS nvarchar(max))";
+    case ReadAs::kWellKnownBinary: return col + ".STAsBinary()";
+  }
+  return col;
+}
+
+std::string SqlServerDialect::ColumnType(const DataType& type) const {
+  switch (type.id()) {
+    case TypeId::kBoolean: return "bit";
+    case TypeId::kInt32: return "int";
+    case TypeId::kInt64: return "bigint";
+    case TypeId::kFloat32: return "real";
+    case TypeId::kFloat64: return "float";
+    case TypeId::kDecimal: return fmt::format("decimal({},{})", type.precision(), type.scale());
+    case TypeId::kDate: return "date";
+    case TypeId::kTime: return "time(6)";
+    case TypeId::kTimestamp: return "datetime2(6)";
+    case TypeId::kTimestampTz: return "datetimeoffset(6)";
+    case TypeId::kString: return "nvarchar(max)";
+    case TypeId::kUuid: return "uniqueidentifier";
+    case TypeId::kFixed: return fmt::format("binary({})", type.length());
+    case TypeId::kBinary: return "varbinary(max)";
+    default: return "nvarchar(max)";  // nested types never reach a SQL Server table
+  }
+}
+
+std::string SqlServerDialect::CreateStagingTable(const TableName& staging, const Schema& schema) const {
+  // A #table lives in the session (tempdb); plain CREATE TABLE creates it.
+  return CreateTable(staging, schema, /*all_nullable=*/true);
+}
+
+std::string SqlServerDialect::UpdateFromStaging(const TableName& target, const TableName& staging,
+                                                const std::vector<std::string>& columns,
+                                                const std::vector<std::string>& keys) const {
+  std::string set;
+  for (const auto& c : columns) {
+    if (std::find(keys.begin(), keys.end(), c) != keys.end()) continue;
+    if (!set.empty()) set += ", ";
+    set += "t." + QuoteIdentifier(c) + " = s." + QuoteIdentifier(c);
+  }
+  if (set.empty()) return "";  // a key-only table: nothing to update
+  return "UPDATE t SET " + set + " FROM " + QualifiedName(target) + " AS t INNER JOIN " + QualifiedName(staging) +
+         " AS s ON " + KeyJoin("t", "s", keys);
+}
+
+std::string SqlServerDialect::DeleteFromStaging(const TableName& target, const TableName& staging,
+                                                const std::vector<std::string>& keys) const {
+  return "DELETE t FROM " + QualifiedName(target) + " AS t INNER JOIN " + QualifiedName(staging) + " AS s ON " +
+         KeyJoin("t", "s", keys);
+}
+
+}  // namespace icesync::db
