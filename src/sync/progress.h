@@ -48,6 +48,7 @@ class ProgressReporter {
   void Finish();
 
   ProgressSnapshot snapshot() const;
+  Mode mode() const { return mode_; }
 
  private:
   void Print();

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "iceberg/filesystem_catalog.h"
+#include "sync/crash_point.h"
 
 namespace icesync::sync {
 
@@ -267,6 +268,7 @@ Result<CommittedSnapshot> CommitToExisting(const SnapshotRequest& r, bool overwr
     ApplyLayout(m, r);
     parent = base.metadata.current_snapshot_id;
     RETURN_IF_ERROR(AddSnapshot(m, base.table_dir, snapshot_id, parent, manifests, std::move(s), r.schema.schema_id()));
+    CrashPoint("commit");
     return m;
   };
   ASSIGN_OR_RETURN(iceberg::Table table, iceberg::CommitTable(r.table_dir, update));
@@ -294,6 +296,7 @@ Result<CommittedSnapshot> CommitNewTable(const SnapshotRequest& r) {
   s[k::kChangedPartitionCount] = std::to_string(partitions.size());
   PutTotals(s, nullptr, added, Tally{});
   RETURN_IF_ERROR(AddSnapshot(m, r.table_dir, snapshot_id, std::nullopt, {manifest}, std::move(s), 0));
+  CrashPoint("commit");
   ASSIGN_OR_RETURN(iceberg::Table table, CreateTableAtomically(r.table_dir, std::move(m)));
   return CommittedSnapshot{std::move(table), snapshot_id, std::nullopt, iceberg::kOpAppend};
 }
