@@ -143,7 +143,7 @@ std::vector<SampleTable> SampleTables(const SampleSpec& spec) {
                   "  order_date   DATE NOT NULL,\n"
                   "  ordered_at   TIMESTAMP NOT NULL,\n"
                   "  status       VARCHAR(20) NOT NULL,\n"
-                  "  quantity     INT NOT NULL,\n"
+                  "  quantity     SMALLINT NOT NULL,\n"
                   "  amount       DECIMAL(12,2) NOT NULL,\n"
                   "  discount     DECIMAL(5,4),\n"
                   "  note         VARCHAR(200),\n"

@@ -227,54 +227,6 @@ void ApplyLayout(TableMetadata& m, const SnapshotRequest& r) {
   for (const auto& [k, v] : r.properties) m.properties[k] = v;
 }
 
-Result<CommittedSnapshot> CommitToExisting(const SnapshotRequest& r, bool overwrite) {
-  const int64_t snapshot_id = NewSnapshotId();
-  Tally added;
-  std::set<std::string> partitions;
-  ASSIGN_OR_RETURN(ManifestFile added_manifest, WriteAddedManifest(r, snapshot_id, &added, &partitions));
-  std::optional<int64_t> parent;
-  auto update = [&](const iceberg::Table& base) -> Result<TableMetadata> {
-    if (base.metadata.current_snapshot_id != r.expected_snapshot_id) {
-      return Conflict("table {} changed while this job ran (its current snapshot is no longer the one it started from); "
-                      "run the job again", r.table_dir);
-    }
-    TableMetadata m = base.metadata;
-    Tally removed;
-    std::set<std::string> changed = partitions;
-    std::vector<ManifestFile> manifests{added_manifest};
-    if (overwrite) {
-      ASSIGN_OR_RETURN(std::vector<ManifestFile> deleted, WriteDeletedManifests(base, snapshot_id, &removed, &changed));
-      manifests.insert(manifests.end(), deleted.begin(), deleted.end());
-    } else if (const iceberg::Snapshot* cur = base.metadata.CurrentSnapshot()) {
-      ASSIGN_OR_RETURN(std::string list_path, base.FileMapper(false).ToLocal(cur->manifest_list));
-      ASSIGN_OR_RETURN(std::vector<ManifestFile> existing, iceberg::ReadManifestList(list_path));
-      manifests.insert(manifests.end(), existing.begin(), existing.end());
-    }
-    namespace k = iceberg::summary;
-    std::map<std::string, std::string> s = r.summary;
-    s[k::kOperation] = overwrite ? iceberg::kOpOverwrite : iceberg::kOpAppend;
-    s[k::kAddedDataFiles] = std::to_string(added.files);
-    s[k::kAddedRecords] = std::to_string(added.records);
-    s[k::kAddedFilesSize] = std::to_string(added.bytes);
-    s[k::kChangedPartitionCount] = std::to_string(changed.size());
-    if (overwrite) {
-      s[k::kDeletedDataFiles] = std::to_string(removed.files);
-      s[k::kDeletedRecords] = std::to_string(removed.records);
-      s[k::kRemovedFilesSize] = std::to_string(removed.bytes);
-      if (removed.delete_files > 0) s[k::kRemovedDeleteFiles] = std::to_string(removed.delete_files);
-    }
-    const iceberg::Snapshot* cur = base.metadata.CurrentSnapshot();
-    PutTotals(s, cur ? &cur->summary : nullptr, added, removed);
-    ApplyLayout(m, r);
-    parent = base.metadata.current_snapshot_id;
-    RETURN_IF_ERROR(AddSnapshot(m, base.table_dir, snapshot_id, parent, manifests, std::move(s), r.schema.schema_id()));
-    CrashPoint("commit");
-    return m;
-  };
-  ASSIGN_OR_RETURN(iceberg::Table table, iceberg::CommitTable(r.table_dir, update));
-  return CommittedSnapshot{std::move(table), snapshot_id, parent, overwrite ? iceberg::kOpOverwrite : iceberg::kOpAppend};
-}
-
 }  // namespace
 
 Result<CommittedSnapshot> CommitNewTable(const SnapshotRequest& r) {
@@ -301,8 +253,46 @@ Result<CommittedSnapshot> CommitNewTable(const SnapshotRequest& r) {
   return CommittedSnapshot{std::move(table), snapshot_id, std::nullopt, iceberg::kOpAppend};
 }
 
-Result<CommittedSnapshot> CommitOverwrite(const SnapshotRequest& r) { return CommitToExisting(r, true); }
-Result<CommittedSnapshot> CommitAppend(const SnapshotRequest& r) { return CommitToExisting(r, false); }
+Result<CommittedSnapshot> CommitOverwrite(const SnapshotRequest& r) {
+  const int64_t snapshot_id = NewSnapshotId();
+  Tally added;
+  std::set<std::string> partitions;
+  ASSIGN_OR_RETURN(ManifestFile added_manifest, WriteAddedManifest(r, snapshot_id, &added, &partitions));
+  std::optional<int64_t> parent;
+  auto update = [&](const iceberg::Table& base) -> Result<TableMetadata> {
+    if (base.metadata.current_snapshot_id != r.expected_snapshot_id) {
+      return Conflict("table {} changed while this job ran (its current snapshot is no longer the one it started from); "
+                      "run the job again", r.table_dir);
+    }
+    TableMetadata m = base.metadata;
+    Tally removed;
+    std::set<std::string> changed = partitions;
+    std::vector<ManifestFile> manifests{added_manifest};
+    ASSIGN_OR_RETURN(std::vector<ManifestFile> deleted, WriteDeletedManifests(base, snapshot_id, &removed, &changed));
+    manifests.insert(manifests.end(), deleted.begin(), deleted.end());
+    namespace k = iceberg::summary;
+    std::map<std::string, std::string> s = r.summary;
+    s[k::kOperation] = iceberg::kOpOverwrite;
+    s[k::kAddedDataFiles] = std::to_string(added.files);
+    s[k::kAddedRecords] = std::to_string(added.records);
+    s[k::kAddedFilesSize] = std::to_string(added.bytes);
+    s[k::kChangedPartitionCount] = std::to_string(changed.size());
+    s[k::kDeletedDataFiles] = std::to_string(removed.files);
+    s[k::kDeletedRecords] = std::to_string(removed.records);
+    s[k::kRemovedFilesSize] = std::to_string(removed.bytes);
+    if (removed.delete_files > 0) s[k::kRemovedDeleteFiles] = std::to_string(removed.delete_files);
+    const iceberg::Snapshot* cur = base.metadata.CurrentSnapshot();
+    PutTotals(s, cur ? &cur->summary : nullptr, added, removed);
+    ApplyLayout(m, r);
+    parent = base.metadata.current_snapshot_id;
+    RETURN_IF_ERROR(AddSnapshot(m, base.table_dir, snapshot_id, parent, manifests, std::move(s), r.schema.schema_id()));
+    CrashPoint("commit");
+    return m;
+  };
+  ASSIGN_OR_RETURN(iceberg::Table table, iceberg::CommitTable(r.table_dir, update));
+  return CommittedSnapshot{std::move(table), snapshot_id, parent, iceberg::kOpOverwrite};
+}
+
 
 Result<TargetLayout> PrepareTarget(const Schema& source, const std::string& partition_by,
                                    const iceberg::TableMetadata* existing) {

@@ -9,8 +9,10 @@
 //   CommitOverwrite  replaces every row of an existing table: one "overwrite" snapshot whose
 //                    manifests add the new files and mark every live file of the base
 //                    snapshot DELETED (older snapshots keep them: time travel still works).
-//   CommitAppend     adds files to the current snapshot (incremental sync's path).
 //
+// Appends and row deltas (incremental sync) use iceberg::CommitSnapshot directly; these two
+// exist because a job's first commit creates the table, and a replace may change the schema
+// or partition spec along with the rows, which CommitSnapshot does not do.
 // Manifests and the manifest list are written first under unique names in metadata/; only
 // the metadata file commit makes them reachable.
 #include <cstdint>
@@ -35,7 +37,7 @@ struct SnapshotRequest {
   std::map<std::string, std::string> summary;
   // Table properties set by this commit (added/overwritten; others kept).
   std::map<std::string, std::string> properties;
-  // Overwrite/append: the snapshot the job started from; a different current snapshot at
+  // Overwrite: the snapshot the job started from; a different current snapshot at
   // commit time is a Conflict (someone else changed the table meanwhile).
   std::optional<int64_t> expected_snapshot_id;
 };
@@ -49,7 +51,6 @@ struct CommittedSnapshot {
 
 Result<CommittedSnapshot> CommitNewTable(const SnapshotRequest& request);
 Result<CommittedSnapshot> CommitOverwrite(const SnapshotRequest& request);
-Result<CommittedSnapshot> CommitAppend(const SnapshotRequest& request);
 
 // The target's schema and spec for a job writing `source_schema` rows partitioned by
 // `partition_by`: for a new table the source schema as is (ids 1..n) and spec 0; for an
