@@ -24,6 +24,7 @@ struct CatalogQuery {
 struct SelectColumn {
   std::string name;
   ReadAs read_as = ReadAs::kNative;
+  DataType type;
 };
 
 class Dialect {
@@ -85,6 +86,12 @@ class Dialect {
   // Whether date/time/timestamp values travel as ISO text (SQLite stores them as text) rather
   // than ODBC date/time structs.
   virtual bool temporal_as_text() const { return false; }
+  // Whether float/double values travel as text with every digit (sqliteodbc converts REALs
+  // through 15-digit text, which loses doubles).
+  virtual bool floats_as_text() const { return false; }
+  // Whether the driver honours per-row lengths of binary parameters in parameter arrays
+  // (sqliteodbc 0.9998 does not: loads with binary columns then run row by row).
+  virtual bool binary_parameter_arrays() const { return true; }
 
  protected:
   // "t.k1 = s.k1 AND t.k2 = s.k2".

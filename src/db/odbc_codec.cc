@@ -1,5 +1,6 @@
 #include "db/odbc_codec.h"
 
+#include <cstdlib>
 #include <cstring>
 
 #include "core/decimal.h"
@@ -57,14 +58,47 @@ std::string_view TrimText(const uint8_t* buf, SQLLEN ind) {
   return s;
 }
 
+// SQLite stores a DECIMAL column's value as REAL when that is lossless and prints large or
+// small ones in exponent form ("1.0e+20"); rewrites such text as plain digits.
+bool ExpandExponent(std::string_view s, std::string* out) {
+  size_t e = s.find_first_of("eE");
+  if (e == std::string_view::npos) return false;
+  std::string_view mantissa = s.substr(0, e);
+  long exp = std::strtol(std::string(s.substr(e + 1)).c_str(), nullptr, 10);
+  bool negative = !mantissa.empty() && mantissa[0] == '-';
+  if (!mantissa.empty() && (mantissa[0] == '-' || mantissa[0] == '+')) mantissa.remove_prefix(1);
+  std::string digits;
+  long point = -1;
+  for (char c : mantissa) {
+    if (c == '.') point = static_cast<long>(digits.size());
+    else digits.push_back(c);
+  }
+  if (point < 0) point = static_cast<long>(digits.size());
+  point += exp;
+  if (exp > 400 || exp < -400) return false;
+  while (point < 1) {
+    digits.insert(digits.begin(), '0');
+    ++point;
+  }
+  while (static_cast<long>(digits.size()) < point) digits.push_back('0');
+  out->clear();
+  if (negative) out->push_back('-');
+  out->append(digits.substr(0, static_cast<size_t>(point)));
+  if (static_cast<size_t>(point) < digits.size()) {
+    out->push_back('.');
+    out->append(digits.substr(static_cast<size_t>(point)));
+  }
+  return true;
+}
+
 }  // namespace
 
-OdbcCodec MakeCodec(const DataType& type, bool temporal_as_text, const std::string& column,
-                    SubMicrosecondPolicy sub_micros) {
+OdbcCodec MakeCodec(const DataType& type, const CodecOptions& options, const std::string& column) {
   OdbcCodec c;
+  const bool temporal_as_text = options.temporal_as_text;
   c.type = type;
   c.column = column;
-  c.sub_micros = sub_micros;
+  c.sub_micros = options.sub_micros;
   c.text_temporal = temporal_as_text;
   switch (type.id()) {
     case TypeId::kBoolean: c.c_type = SQL_C_BIT; c.sql_type = SQL_BIT; c.column_size = 1; c.fixed_width = 1; break;
@@ -110,12 +144,26 @@ OdbcCodec MakeCodec(const DataType& type, bool temporal_as_text, const std::stri
     case TypeId::kBinary: c.c_type = SQL_C_BINARY; c.sql_type = SQL_LONGVARBINARY; break;
     default: c.c_type = SQL_C_CHAR; c.sql_type = SQL_LONGVARCHAR; break;  // strings
   }
+  if (options.floats_as_text && (type.id() == TypeId::kFloat32 || type.id() == TypeId::kFloat64)) {
+    c.text_float = true;
+    c.c_type = SQL_C_CHAR;
+    c.fixed_width = 40;
+  }
   return c;
 }
 
 Status DecodeValue(const OdbcCodec& c, const uint8_t* buf, SQLLEN ind, ColumnVector* out) {
   if (ind == SQL_NULL_DATA) {
     out->AppendNull();
+    return Status::OK();
+  }
+  if (c.text_float) {
+    std::string text(TrimText(buf, ind));
+    char* end = nullptr;
+    double d = std::strtod(text.c_str(), &end);
+    if (end == text.c_str()) return Corrupt("column {}: '{}' is not a number", c.column, text);
+    if (c.type.id() == TypeId::kFloat32) out->Append<float>(static_cast<float>(d));
+    else out->Append<double>(d);
     return Status::OK();
   }
   switch (c.type.id()) {
@@ -134,7 +182,8 @@ Status DecodeValue(const OdbcCodec& c, const uint8_t* buf, SQLLEN ind, ColumnVec
     }
     case TypeId::kDecimal: {
       std::string_view s = TrimText(buf, ind);
-      std::string fixed;
+      std::string fixed, expanded;
+      if (ExpandExponent(s, &expanded)) s = expanded;
       // Drivers print "-.5" / ".5" (FreeTDS) where the parser wants a leading digit.
       if (!s.empty() && (s[0] == '.' || (s.size() > 1 && s[0] == '-' && s[1] == '.'))) {
         bool negative = s[0] == '-';
@@ -216,6 +265,10 @@ void EncodeValue(const OdbcCodec& c, const ColumnVector& col, int64_t row, uint8
     buf[s.size()] = 0;
     *ind = static_cast<SQLLEN>(s.size());
   };
+  if (c.text_float) {  // shortest text that reads back as the same value
+    return put_text(c.type.id() == TypeId::kFloat32 ? fmt::format("{}", col.Value<float>(row))
+                                                    : fmt::format("{}", col.Value<double>(row)));
+  }
   switch (c.type.id()) {
     case TypeId::kBoolean: buf[0] = col.Value<uint8_t>(row) ? 1 : 0; *ind = 1; return;
     case TypeId::kInt32: case TypeId::kFloat32: std::memcpy(buf, col.data().data() + row * 4, 4); *ind = 4; return;

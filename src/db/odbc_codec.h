@@ -32,12 +32,19 @@ struct OdbcCodec {
   // Bytes per value in a bound buffer; 0 for variable-length values (sized per batch/value).
   SQLLEN fixed_width = 0;
   bool text_temporal = false;
+  bool text_float = false;
   std::string column;  // for messages
   SubMicrosecondPolicy sub_micros = SubMicrosecondPolicy::kTruncate;
 };
 
-OdbcCodec MakeCodec(const DataType& type, bool temporal_as_text, const std::string& column,
-                    SubMicrosecondPolicy sub_micros = SubMicrosecondPolicy::kTruncate);
+// Dialect-dependent choices of the wire form.
+struct CodecOptions {
+  bool temporal_as_text = false;
+  bool floats_as_text = false;
+  SubMicrosecondPolicy sub_micros = SubMicrosecondPolicy::kTruncate;
+};
+
+OdbcCodec MakeCodec(const DataType& type, const CodecOptions& options, const std::string& column);
 
 // Appends the value in `buf` (indicator `ind`: byte length, SQL_NULL_DATA, or for text the
 // length without the terminator) to `out`.

@@ -69,8 +69,13 @@ std::string HintForSqlState(const std::string& s) {
 Status OdbcError(SQLSMALLINT type, SQLHANDLE handle, const std::string& what, const std::string& password) {
   OdbcDiagnostic d = FirstDiagnostic(type, handle);
   if (d.sqlstate.empty()) return DatabaseError("{}: the ODBC driver reported an error without diagnostics", what);
-  std::string hint = HintForSqlState(d.sqlstate);
   std::string msg = ScrubPassword(d.message, password);
+  // Drivers report a refused login under 08001/08004 like an unreachable server; the text
+  // tells them apart.
+  bool login_failed = msg.find("authentication failed") != std::string::npos ||
+                      msg.find("Login failed") != std::string::npos ||
+                      msg.find("no password supplied") != std::string::npos;
+  std::string hint = login_failed ? HintForSqlState("28000") : HintForSqlState(d.sqlstate);
   ErrorCode code = ErrorCode::kDatabase;
   if (d.sqlstate == "42S02" || d.sqlstate == "42P01" || d.sqlstate == "42S22" || d.sqlstate == "42703") {
     code = ErrorCode::kNotFound;

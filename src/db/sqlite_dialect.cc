@@ -33,6 +33,16 @@ CatalogQuery SqliteDialect::PrimaryKeyQuery(const TableName& t) const {
   return q;
 }
 
+std::string SqliteDialect::SelectExpression(const SelectColumn& c) const {
+  std::string col = QuoteIdentifier(c.name);
+  if (c.type.id() == TypeId::kFloat32 || c.type.id() == TypeId::kFloat64) {
+    // 17 significant digits (the ! flag lifts SQLite's 16-digit cap) read back as the same
+    // double; NULL stays NULL.
+    return "CASE WHEN " + col + " IS NULL THEN NULL ELSE printf('%!.17g', " + col + ") END";
+  }
+  return col;
+}
+
 std::string SqliteDialect::ColumnType(const DataType& type) const {
   // Declared names chosen so that MapSourceType reads them back as the same type.
   switch (type.id()) {
@@ -41,7 +51,9 @@ std::string SqliteDialect::ColumnType(const DataType& type) const {
     case TypeId::kInt64: return "BIGINT";
     case TypeId::kFloat32: return "FLOAT4";
     case TypeId::kFloat64: return "DOUBLE";
-    case TypeId::kDecimal: return fmt::format("DECIMAL({},{})", type.precision(), type.scale());
+    // TEXT affinity keeps all 38 digits: under DECIMAL's NUMERIC affinity SQLite rounds
+    // values beyond 15 significant digits to REAL on write.
+    case TypeId::kDecimal: return fmt::format("DECIMAL_TEXT({},{})", type.precision(), type.scale());
     case TypeId::kDate: return "DATE";
     case TypeId::kTime: return "TIME";
     case TypeId::kTimestamp: return "TIMESTAMP";

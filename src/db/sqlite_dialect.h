@@ -19,6 +19,9 @@ class SqliteDialect final : public Dialect {
   std::string DeleteFromStaging(const TableName& target, const TableName& staging,
                                 const std::vector<std::string>& keys) const override;
   bool temporal_as_text() const override { return true; }
+  bool floats_as_text() const override { return true; }
+  bool binary_parameter_arrays() const override { return false; }
+  std::string SelectExpression(const SelectColumn& c) const override;
 };
 
 }  // namespace icesync::db

@@ -170,7 +170,7 @@ Result<ColumnMapping> MapSqlite(const SourceColumn& c) {
   if (base == "TINYINT" || base == "SMALLINT" || base == "MEDIUMINT" || base == "INT2" || base == "INT4")
     return Plain(DataType::Int32());
   if (base == "FLOAT4" || base == "REAL4") return Plain(DataType::Float32());
-  if (base == "DECIMAL" || base == "NUMERIC") {
+  if (base == "DECIMAL" || base == "NUMERIC" || base == "DECIMAL_TEXT") {
     if (args.empty()) {
       return UnsupportedType(c, DialectKind::kSqlite,
                              "declare it DECIMAL(p,s) with p <= 38 so values keep their scale, or exclude "

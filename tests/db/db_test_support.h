@@ -1,0 +1,190 @@
+#pragma once
+// Shared fixtures of the db tests: a table holding every mapped type with NULLs and extreme
+// values, loaded through BulkLoader and read back through Extractor on a real database.
+#include <gtest/gtest.h>
+
+#include <cfloat>
+#include <climits>
+#include <string>
+#include <vector>
+
+#include "core/canonical_json.h"
+#include "core/decimal.h"
+#include "core/temporal.h"
+#include "db/bulk_loader.h"
+#include "db/extractor.h"
+#include "db/table_schema.h"
+
+namespace icesync::db::testing {
+
+inline std::shared_ptr<const Schema> AllTypesSchema() {
+  std::vector<Field> f = {
+      {1, "id", DataType::Int64(), true},
+      {2, "flag", DataType::Boolean()},
+      {3, "i32", DataType::Int32()},
+      {4, "i64", DataType::Int64()},
+      {5, "f32", DataType::Float32()},
+      {6, "f64", DataType::Float64()},
+      {7, "dec38_0", DataType::Decimal(38, 0)},
+      {8, "dec38_10", DataType::Decimal(38, 10)},
+      {9, "dec9_2", DataType::Decimal(9, 2)},
+      {10, "day", DataType::Date()},
+      {11, "clock", DataType::Time()},
+      {12, "ts", DataType::Timestamp()},
+      {13, "tstz", DataType::TimestampTz()},
+      {14, "txt", DataType::String()},
+      {15, "guid", DataType::Uuid()},
+      {16, "blob", DataType::Binary()},
+  };
+  return std::make_shared<Schema>(std::move(f), 0, std::vector<int>{1});
+}
+
+inline int64_t Micros(const std::string& ts) { return *ParseTimestampMicros(ts); }
+
+// Four rows: minimum extremes, maximum extremes, all NULL, ordinary values.
+// `exact_extreme_doubles`: SQLite 3.40 converts reals to and from text with ~16 significant
+// digits, so the largest/smallest doubles come back one ulp off; its round trip uses doubles
+// with fewer digits (documented in docs/type-mapping.md).
+inline RecordBatch AllTypesRows(const std::shared_ptr<const Schema>& schema, bool exact_extreme_doubles = true) {
+  RecordBatch b(schema);
+  const Int128 max38 = MaxUnscaled(38);
+  std::string mib(1 << 20, '\0');
+  for (size_t i = 0; i < mib.size(); ++i) mib[i] = static_cast<char>(i * 131 + 7);
+  const std::string uuid1 = *UuidFromText("00000000-0000-0000-0000-000000000000");
+  const std::string uuid2 = *UuidFromText("ffffffff-ffff-ffff-ffff-ffffffffffff");
+  const std::string uuid3 = *UuidFromText("123e4567-e89b-12d3-a456-426614174000");
+  auto& c = b.columns();
+  // row 0: minimums
+  c[0].Append<int64_t>(1);
+  c[1].Append<uint8_t>(0);
+  c[2].Append<int32_t>(INT32_MIN);
+  c[3].Append<int64_t>(INT64_MIN);
+  c[4].Append<float>(-1.5f);
+  c[5].Append<double>(exact_extreme_doubles ? -1.7976931348623157e308 : -1.25e308);
+  c[6].Append<Int128>(-max38);
+  c[7].Append<Int128>(-max38);
+  c[8].Append<Int128>(-MaxUnscaled(9));
+  c[9].Append<int32_t>(static_cast<int32_t>(DaysFromCivil(1, 1, 1)));
+  c[10].Append<int64_t>(0);
+  c[11].Append<int64_t>(Micros("0001-01-01T00:00:00.000001"));
+  c[12].Append<int64_t>(Micros("1970-01-01T00:00:00"));
+  c[13].AppendBytes("h\xc3\xa9llo \xf0\x9f\x8e\x89 \xe6\x97\xa5\xe6\x9c\xac 'quoted' \"dq\" \\ back\nnewline");
+  c[14].AppendBytes(uuid1);
+  c[15].AppendBytes(mib);
+  // row 1: maximums; empty string and empty binary (not NULL)
+  c[0].Append<int64_t>(2);
+  c[1].Append<uint8_t>(1);
+  c[2].Append<int32_t>(INT32_MAX);
+  c[3].Append<int64_t>(INT64_MAX);
+  c[4].Append<float>(3.25f);
+  c[5].Append<double>(exact_extreme_doubles ? 2.2250738585072014e-308 : 2.5e-308);
+  c[6].Append<Int128>(max38);
+  c[7].Append<Int128>(max38);
+  c[8].Append<Int128>(MaxUnscaled(9));
+  c[9].Append<int32_t>(static_cast<int32_t>(DaysFromCivil(9999, 12, 31)));
+  c[10].Append<int64_t>(86'400'000'000LL - 1);
+  c[11].Append<int64_t>(Micros("9999-12-31T23:59:59.999999"));
+  c[12].Append<int64_t>(Micros("2024-02-29T12:34:56.789012+00:00"));
+  c[13].AppendBytes("");
+  c[14].AppendBytes(uuid2);
+  c[15].AppendBytes("");
+  // row 2: NULL everywhere but the key
+  c[0].Append<int64_t>(3);
+  for (size_t i = 1; i < c.size(); ++i) c[i].AppendNull();
+  // row 3: ordinary values
+  c[0].Append<int64_t>(4);
+  c[1].Append<uint8_t>(1);
+  c[2].Append<int32_t>(42);
+  c[3].Append<int64_t>(1234567890123LL);
+  c[4].Append<float>(0.5f);
+  c[5].Append<double>(0.1);
+  c[6].Append<Int128>(*ParseDecimal("100000000000000000000", 38, 0));
+  c[7].Append<Int128>(*ParseDecimal("-0.0000000001", 38, 10));
+  c[8].Append<Int128>(*ParseDecimal("1.50", 9, 2));
+  c[9].Append<int32_t>(static_cast<int32_t>(DaysFromCivil(2024, 2, 29)));
+  c[10].Append<int64_t>(*ParseTimeMicros("12:34:56.123456"));
+  c[11].Append<int64_t>(Micros("1969-12-31T23:59:59.999999"));
+  c[12].Append<int64_t>(Micros("2000-01-01T00:00:00.5+00:00"));
+  c[13].AppendBytes("plain");
+  c[14].AppendBytes(uuid3);
+  c[15].AppendBytes(std::string("\x00\x01\xff", 3));
+  return b;
+}
+
+// Extracts the whole table (ordered by key) into one batch.
+inline RecordBatch ExtractAll(const Connection& conn, const SourceTable& table, ExtractOptions options = {}) {
+  options.order_by_key = !table.key_columns.empty();
+  auto ex = Extractor::Open(conn, table, options);
+  EXPECT_TRUE(ex.ok()) << ex.status().ToString();
+  RecordBatch all(table.schema);
+  if (!ex.ok()) return all;
+  RecordBatch batch;
+  while (true) {
+    auto more = (*ex)->Next(&batch);
+    EXPECT_TRUE(more.ok()) << more.status().ToString();
+    if (!more.ok() || !*more) break;
+    for (int64_t r = 0; r < batch.num_rows(); ++r) {
+      for (size_t c = 0; c < batch.num_columns(); ++c) {
+        const ColumnVector& col = batch.column(c);
+        ColumnVector& out = all.column(c);
+        if (col.IsNull(r)) {
+          out.AppendNull();
+        } else if (col.type().is_variable_length() || col.type().id() == TypeId::kUuid ||
+                   col.type().id() == TypeId::kFixed) {
+          out.AppendBytes(col.GetBytes(r));
+        } else {
+          int w = col.type().fixed_width();
+          std::string bytes(reinterpret_cast<const char*>(col.data().data()) + r * w, static_cast<size_t>(w));
+          out.mutable_data().insert(out.mutable_data().end(), bytes.begin(), bytes.end());
+          if (out.has_nulls()) out.mutable_validity().push_back(1);
+          out.SetSize(out.size() + 1);
+        }
+      }
+    }
+  }
+  return all;
+}
+
+inline void ExpectSameRows(const RecordBatch& expected, const RecordBatch& actual) {
+  ASSERT_EQ(expected.num_rows(), actual.num_rows());
+  for (int64_t r = 0; r < expected.num_rows(); ++r) {
+    std::string e = CanonicalRow(expected, r), a = CanonicalRow(actual, r);
+    if (e != a) {
+      for (size_t c = 0; c < expected.num_columns(); ++c) {
+        std::string ev, av;
+        AppendCanonicalValue(ev, expected.column(c), r);
+        AppendCanonicalValue(av, actual.column(c), r);
+        EXPECT_EQ(ev.substr(0, 200), av.substr(0, 200)) << "row " << r << " column " << expected.schema()->field(c).name;
+      }
+    }
+  }
+}
+
+// Creates `name` with the dialect's DDL for `schema`, loads `rows` in one transaction,
+// discovers the table and extracts it again; expects the same schema types and rows.
+inline void RoundTrip(Connection& conn, const TableName& name, const std::shared_ptr<const Schema>& schema,
+                      const RecordBatch& rows) {
+  ASSERT_TRUE(conn.Execute(conn.dialect().CreateTable(name, *schema, false)).ok());
+  ASSERT_TRUE(conn.Begin().ok());
+  auto loader = BulkLoader::Open(conn, name, schema);
+  ASSERT_TRUE(loader.ok()) << loader.status().ToString();
+  ASSERT_TRUE((*loader)->Append(rows).ok());
+  auto loaded = (*loader)->Finish();
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  EXPECT_EQ(*loaded, rows.num_rows());
+  ASSERT_TRUE(conn.Commit().ok());
+
+  auto table = DiscoverTable(conn, name);
+  ASSERT_TRUE(table.ok()) << table.status().ToString();
+  ASSERT_EQ(table->schema->num_fields(), schema->num_fields());
+  for (size_t i = 0; i < schema->num_fields(); ++i) {
+    EXPECT_EQ(table->schema->field(i).name, schema->field(i).name);
+    EXPECT_EQ(table->schema->field(i).type.ToString(), schema->field(i).type.ToString()) << schema->field(i).name;
+    EXPECT_EQ(table->schema->field(i).id, static_cast<int>(i + 1));
+  }
+  EXPECT_EQ(table->schema->identifier_field_ids(), schema->identifier_field_ids());
+  RecordBatch back = ExtractAll(conn, *table);
+  ExpectSameRows(rows, back);
+}
+
+}  // namespace icesync::db::testing
