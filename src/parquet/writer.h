@@ -1,0 +1,97 @@
+#pragma once
+// Streaming Parquet writer for Iceberg data files.
+//
+//   ASSIGN_OR_RETURN(auto w, ParquetWriter::Open(path, schema, options));
+//   RETURN_IF_ERROR(w->Write(batch));   // any number of times
+//   ASSIGN_OR_RETURN(FileMetrics m, w->Close());
+//
+// Rows are buffered as compressed pages of the current row group, which is written out once
+// its encoded (uncompressed) size reaches options.row_group_size, so memory stays about one
+// row group, never the whole file. The file appears at `path` only when Close() succeeds
+// (written as "<path>.tmp-<random>" and renamed); a writer destroyed or Abort()ed before
+// that leaves nothing behind.
+//
+// Each column's SchemaElement carries the Iceberg field_id; the footer carries created_by
+// (ICESYNC_CREATED_BY), the "iceberg.schema" key-value entry and TypeDefinedOrder column
+// orders. Close() returns the metrics an Iceberg manifest entry needs.
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/batch.h"
+#include "core/schema.h"
+#include "parquet/column_writer.h"
+#include "parquet/file_sink.h"
+#include "parquet/metadata.h"
+
+namespace icesync::parquet {
+
+struct WriterOptions {
+  CompressionCodec compression = CompressionCodec::ZSTD;
+  int compression_level = 0;  // 0: the codec's default (zstd 3)
+  int64_t row_group_size = int64_t{128} << 20;  // target encoded, uncompressed bytes per row group
+  int64_t page_size = 1 << 20;
+  int64_t dictionary_page_size_limit = 1 << 20;
+  bool enable_dictionary = true;
+  // Extra footer entries (after iceberg.schema).
+  std::vector<KeyValue> key_value_metadata;
+};
+
+// Iceberg data file metrics (table spec, manifest "data_file" fields), keyed by field id.
+struct FileMetrics {
+  int64_t record_count = 0;
+  int64_t file_size_in_bytes = 0;
+  std::map<int, int64_t> column_sizes;
+  std::map<int, int64_t> value_counts;
+  std::map<int, int64_t> null_value_counts;
+  std::map<int, int64_t> nan_value_counts;  // float and double columns
+  // Iceberg single-value serialization; strings truncated to 16 code points and binary to
+  // 16 bytes (upper bounds incremented). Absent when a column has no non-null, non-NaN value.
+  std::map<int, std::string> lower_bounds;
+  std::map<int, std::string> upper_bounds;
+  std::vector<int64_t> split_offsets;  // start offset of each row group
+};
+
+// Parses "zstd", "snappy", "gzip", "uncompressed" (case-insensitive).
+Result<CompressionCodec> ParseCompressionCodec(const std::string& name);
+
+class ParquetWriter {
+ public:
+  static Result<std::unique_ptr<ParquetWriter>> Open(const std::string& path, std::shared_ptr<const Schema> schema,
+                                                     WriterOptions options = {});
+  ~ParquetWriter();
+  ParquetWriter(const ParquetWriter&) = delete;
+  ParquetWriter& operator=(const ParquetWriter&) = delete;
+
+  // Appends the batch's rows; its columns must match the schema's fields in order and type.
+  Status Write(const RecordBatch& batch);
+  // Writes the last row group and the footer, and makes the file visible at its path.
+  Result<FileMetrics> Close();
+  // Discards everything written; no file remains. Implied by destruction before Close().
+  void Abort();
+
+  int64_t num_rows() const { return num_rows_; }
+  // Bytes written so far plus the compressed size buffered for the current row group: a
+  // caller rolling files at a target size checks this between batches.
+  int64_t estimated_file_size() const;
+  const std::string& path() const { return path_; }
+
+ private:
+  ParquetWriter(std::string path, std::shared_ptr<const Schema> schema, WriterOptions options);
+  Status FlushRowGroup();
+  Status Fail(Status st);
+
+  std::string path_;
+  std::shared_ptr<const Schema> schema_;
+  WriterOptions options_;
+  std::unique_ptr<FileSink> sink_;
+  std::vector<std::unique_ptr<ColumnWriter>> columns_;
+  FileMetaData metadata_;
+  int64_t num_rows_ = 0;
+  int64_t row_group_rows_ = 0;
+  bool closed_ = false;
+};
+
+}  // namespace icesync::parquet
