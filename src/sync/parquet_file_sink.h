@@ -9,7 +9,13 @@
 
 namespace icesync::sync {
 
-// Opens Parquet files of `schema` with `compression` (zstd, snappy, gzip, none).
-DataFileSinkFactory ParquetSinkFactory(std::shared_ptr<const Schema> schema, std::string compression);
+struct ParquetSinkOptions {
+  std::string compression = "zstd";  // zstd, snappy, gzip, none
+  // Encoded bytes per row group: what one open file holds in memory at most (compressed).
+  int64_t row_group_size = int64_t{32} << 20;
+};
+
+// Opens Parquet files of `schema`; InvalidArgument for an unknown compression name.
+Result<DataFileSinkFactory> ParquetSinkFactory(std::shared_ptr<const Schema> schema, const ParquetSinkOptions& options);
 
 }  // namespace icesync::sync
