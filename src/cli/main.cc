@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   CommandContext ctx;
   AddParquetCommands(app, ctx);
+  AddScanCommand(app, ctx);
   AddExportCommand(app, ctx);
   AddDemoCommand(app, ctx);
   try {

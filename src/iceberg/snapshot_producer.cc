@@ -1,0 +1,382 @@
+#include "iceberg/snapshot_producer.h"
+
+#include <filesystem>
+#include <random>
+#include <set>
+
+namespace icesync::iceberg {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string LocationPrefix(const TableMetadata& m) {
+  std::string loc = m.location;
+  while (loc.size() > 1 && loc.back() == '/') loc.pop_back();
+  return loc;
+}
+
+// Identifies a partition (spec id + exact values) for changed-partition-count.
+std::string PartitionKey(const DataFile& f, int spec_id) {
+  std::string key = std::to_string(spec_id);
+  for (const Value& v : f.partition) {
+    if (v.is_null()) {
+      key.append("|N");
+    } else {
+      std::string b = v.ToIcebergBytes();
+      key.append(fmt::format("|{}:", b.size())).append(b);
+    }
+  }
+  return key;
+}
+
+// Counters of one snapshot's changes, named after the summary keys they feed.
+struct ChangeCounts {
+  int64_t added_data_files = 0, deleted_data_files = 0, added_delete_files = 0;
+  int64_t added_records = 0, deleted_records = 0;
+  int64_t added_files_size = 0, removed_files_size = 0;
+  int64_t added_position_deletes = 0, added_equality_deletes = 0;
+  std::set<std::string> partitions;
+
+  void Add(const DataFile& f, int spec_id) {
+    partitions.insert(PartitionKey(f, spec_id));
+    added_files_size += f.file_size_in_bytes;
+    switch (f.content) {
+      case FileContent::kData:
+        ++added_data_files;
+        added_records += f.record_count;
+        break;
+      case FileContent::kPositionDeletes:
+        ++added_delete_files;
+        added_position_deletes += f.record_count;
+        break;
+      case FileContent::kEqualityDeletes:
+        ++added_delete_files;
+        added_equality_deletes += f.record_count;
+        break;
+    }
+  }
+  void Remove(const DataFile& f, int spec_id) {
+    partitions.insert(PartitionKey(f, spec_id));
+    ++deleted_data_files;
+    deleted_records += f.record_count;
+    removed_files_size += f.file_size_in_bytes;
+  }
+};
+
+std::map<std::string, std::string> BuildSummary(const std::string& operation, const ChangeCounts& c,
+                                                const Snapshot* parent) {
+  namespace k = summary;
+  std::map<std::string, std::string> s;
+  s[k::kOperation] = operation;
+  auto put_nonzero = [&](const char* key, int64_t v) {
+    if (v != 0) s[key] = std::to_string(v);
+  };
+  put_nonzero(k::kAddedDataFiles, c.added_data_files);
+  put_nonzero(k::kDeletedDataFiles, c.deleted_data_files);
+  put_nonzero(k::kAddedDeleteFiles, c.added_delete_files);
+  put_nonzero(k::kAddedRecords, c.added_records);
+  put_nonzero(k::kDeletedRecords, c.deleted_records);
+  put_nonzero(k::kAddedFilesSize, c.added_files_size);
+  put_nonzero(k::kRemovedFilesSize, c.removed_files_size);
+  put_nonzero(k::kAddedPositionDeletes, c.added_position_deletes);
+  put_nonzero(k::kAddedEqualityDeletes, c.added_equality_deletes);
+  s[k::kChangedPartitionCount] = std::to_string(c.partitions.size());
+  // Totals continue the parent's; a parent written without a total (some writers) leaves it
+  // unknown, so it is not written rather than written wrong (as Java does).
+  auto total = [&](const char* key, int64_t delta) {
+    if (parent && !parent->summary.count(key)) return;
+    int64_t prev = parent ? parent->SummaryInt(key, 0) : 0;
+    s[key] = std::to_string(prev + delta);
+  };
+  total(k::kTotalRecords, c.added_records - c.deleted_records);
+  total(k::kTotalFilesSize, c.added_files_size - c.removed_files_size);
+  total(k::kTotalDataFiles, c.added_data_files - c.deleted_data_files);
+  total(k::kTotalDeleteFiles, c.added_delete_files);
+  total(k::kTotalPositionDeletes, c.added_position_deletes);
+  total(k::kTotalEqualityDeletes, c.added_equality_deletes);
+  return s;
+}
+
+std::string OperationName(const SnapshotChange& change) {
+  const bool adds_data = !change.added_data_files.empty();
+  switch (change.operation) {
+    case SnapshotOperation::kAppend: return kOpAppend;
+    case SnapshotOperation::kOverwrite: return adds_data || change.removed_data_files.empty() ? kOpOverwrite : kOpDelete;
+    case SnapshotOperation::kRowDelta:
+      return !change.added_delete_files.empty() && !adds_data ? kOpDelete : kOpOverwrite;
+  }
+  return kOpOverwrite;
+}
+
+ManifestWriterOptions WriterOptions(const Schema& schema, const PartitionSpec& spec, std::vector<Field> partition_fields,
+                                    ManifestContent content, SnapshotId snapshot_id) {
+  ManifestWriterOptions o;
+  o.table_schema = schema;
+  o.partition_spec_json = PartitionSpecToJson(spec)["fields"].dump();
+  o.partition_spec_id = spec.spec_id();
+  o.partition_fields = std::move(partition_fields);
+  o.content = content;
+  o.snapshot_id = snapshot_id;
+  return o;
+}
+
+// One commit in progress: state kept across attempts (the snapshot id and the manifests of
+// the added files), and the per-attempt re-application onto a new base.
+class SnapshotProducer {
+ public:
+  explicit SnapshotProducer(const SnapshotChange& change) : change_(change), commit_uuid_(NewUuid()) {
+    std::random_device rd;
+    std::mt19937_64 rng((static_cast<uint64_t>(rd()) << 32) ^ rd());
+    do {
+      // Positive 63-bit ids, like Java's.
+      snapshot_id_ = static_cast<SnapshotId>(rng() & 0x7fffffffffffffffULL);
+    } while (snapshot_id_ == 0);
+  }
+
+  Result<TableMetadata> Apply(const Table& base) {
+    ++attempt_;
+    const TableMetadata& bm = base.metadata;
+    if (bm.format_version != 2) {
+      return Unsupported("table {}: icesync commits only to format-version 2 tables (this one is v{})", base.table_dir,
+                         bm.format_version);
+    }
+    if (change_.validate) RETURN_IF_ERROR(change_.validate(base));
+    if (bm.SnapshotById(snapshot_id_)) return Conflict("snapshot id {} already used", SnapshotIdToString(snapshot_id_));
+    const Schema* schema = bm.CurrentSchema();
+    const PartitionSpec* spec = bm.DefaultSpec();
+    if (!schema || !spec) return Corrupt("table {}: no current schema or default partition spec", base.table_dir);
+    const std::string md_dir = base.table_dir + "/metadata";
+    const std::string md_uri = LocationPrefix(bm) + "/metadata";
+
+    ChangeCounts counts;
+    for (const DataFile& f : change_.added_data_files) counts.Add(f, spec->spec_id());
+    for (const DataFile& f : change_.added_delete_files) counts.Add(f, spec->spec_id());
+
+    // Manifests of the added files: written on the first attempt, reused afterwards.
+    if (!written_spec_id_) {
+      RETURN_IF_ERROR(WriteAddedManifests(*schema, *spec, md_dir, md_uri));
+      written_spec_id_ = spec->spec_id();
+    } else if (*written_spec_id_ != spec->spec_id()) {
+      return Conflict("table {}: the default partition spec changed during the commit; write the files again",
+                      base.table_dir);
+    }
+    std::vector<ManifestFile> manifests = added_manifests_;
+
+    const Snapshot* parent = bm.CurrentSnapshot();
+    if (parent) {
+      if (parent->manifest_list.empty()) {
+        return Unsupported("table {}: snapshot {} lists manifests inline (v1); cannot commit on top of it",
+                           base.table_dir, SnapshotIdToString(parent->snapshot_id));
+      }
+      TableFileMapper mapper = base.FileMapper(true);
+      ASSIGN_OR_RETURN(std::string list_path, mapper.ToLocal(parent->manifest_list));
+      ASSIGN_OR_RETURN(std::vector<ManifestFile> base_manifests, ReadManifestList(list_path));
+      std::set<std::string> to_remove(change_.removed_data_files.begin(), change_.removed_data_files.end());
+      std::set<std::string> removed;
+      for (const ManifestFile& mf : base_manifests) {
+        if (!to_remove.empty() && mf.content == ManifestContent::kData) {
+          ASSIGN_OR_RETURN(bool rewritten, MaybeRewrite(base, *schema, mf, to_remove, removed, counts, md_dir, md_uri,
+                                                        manifests));
+          if (rewritten) continue;
+        }
+        // Manifests with only DELETED entries from earlier snapshots carry nothing live.
+        if (mf.added_files_count == 0 && mf.existing_files_count == 0 && mf.deleted_files_count >= 0) continue;
+        manifests.push_back(mf);
+      }
+      if (removed.size() != to_remove.size()) {
+        for (const std::string& p : to_remove) {
+          if (!removed.count(p)) {
+            return Conflict("table {}: cannot remove {}: it is not a live data file of the table (removed by a "
+                            "concurrent commit?)",
+                            base.table_dir, p);
+          }
+        }
+      }
+    } else if (!change_.removed_data_files.empty()) {
+      return Conflict("table {}: cannot remove {}: the table has no snapshot", base.table_dir,
+                      change_.removed_data_files.front());
+    }
+
+    const int64_t seq = bm.last_sequence_number + 1;
+    const std::string list_name =
+        fmt::format("snap-{}-{}-{}.avro", SnapshotIdToString(snapshot_id_), attempt_, commit_uuid_);
+    RETURN_IF_ERROR(WriteManifestList(md_dir + "/" + list_name, snapshot_id_,
+                                      parent ? std::optional<int64_t>(parent->snapshot_id) : std::nullopt, seq,
+                                      manifests));
+
+    Snapshot snap;
+    snap.snapshot_id = snapshot_id_;
+    if (parent) snap.parent_snapshot_id = parent->snapshot_id;
+    snap.sequence_number = seq;
+    snap.timestamp_ms = std::max(NowMillis(), bm.last_updated_ms);
+    snap.manifest_list = md_uri + "/" + list_name;
+    snap.summary = BuildSummary(OperationName(change_), counts, parent);
+    for (const auto& [k, v] : change_.summary_properties) snap.summary[k] = v;
+    snap.schema_id = schema->schema_id();
+
+    TableMetadata next = bm;
+    next.snapshots.push_back(snap);
+    next.last_sequence_number = seq;
+    next.current_snapshot_id = snapshot_id_;
+    next.refs["main"] = SnapshotRef{snapshot_id_};
+    next.snapshot_log.push_back({snap.timestamp_ms, snapshot_id_});
+    return next;
+  }
+
+ private:
+  Status WriteAddedManifests(const Schema& schema, const PartitionSpec& spec, const std::string& md_dir,
+                             const std::string& md_uri) {
+    ASSIGN_OR_RETURN(std::vector<Field> partition_fields, spec.PartitionType(schema));
+    auto write = [&](const std::vector<DataFile>& files, ManifestContent content) -> Status {
+      if (files.empty()) return Status::OK();
+      std::string name = fmt::format("{}-m{}.avro", commit_uuid_, manifest_counter_++);
+      ASSIGN_OR_RETURN(auto writer, ManifestWriter::Open(md_dir + "/" + name,
+                                                         WriterOptions(schema, spec, partition_fields, content, snapshot_id_)));
+      for (const DataFile& f : files) {
+        ManifestEntry e;
+        e.status = EntryStatus::kAdded;
+        e.data_file = f;
+        RETURN_IF_ERROR(writer->Add(e).WithContext(fmt::format("adding {}", f.file_path)));
+      }
+      ASSIGN_OR_RETURN(ManifestFile mf, writer->Close());
+      mf.manifest_path = md_uri + "/" + name;
+      added_manifests_.push_back(std::move(mf));
+      return Status::OK();
+    };
+    for (const DataFile& f : change_.added_data_files) {
+      if (f.content != FileContent::kData) return InvalidArgument("{} is a delete file, not a data file", f.file_path);
+    }
+    for (const DataFile& f : change_.added_delete_files) {
+      if (f.content == FileContent::kData) return InvalidArgument("{} is a data file, not a delete file", f.file_path);
+      if (f.content == FileContent::kEqualityDeletes && f.equality_ids.empty()) {
+        return InvalidArgument("equality delete file {} has no equality_ids", f.file_path);
+      }
+    }
+    if (change_.operation == SnapshotOperation::kAppend && !change_.added_delete_files.empty()) {
+      return InvalidArgument("an append cannot add delete files; use a row delta");
+    }
+    RETURN_IF_ERROR(write(change_.added_data_files, ManifestContent::kData));
+    RETURN_IF_ERROR(write(change_.added_delete_files, ManifestContent::kDeletes));
+    return Status::OK();
+  }
+
+  // Rewrites `mf` if it holds a live file to remove; returns whether it did.
+  Result<bool> MaybeRewrite(const Table& base, const Schema& schema, const ManifestFile& mf,
+                            const std::set<std::string>& to_remove, std::set<std::string>& removed, ChangeCounts& counts,
+                            const std::string& md_dir, const std::string& md_uri, std::vector<ManifestFile>& out) {
+    const PartitionSpec* spec = base.metadata.SpecById(mf.partition_spec_id);
+    if (!spec) return Corrupt("manifest {} names partition spec {}, which the table does not have", mf.manifest_path, mf.partition_spec_id);
+    auto pt = spec->PartitionType(schema);
+    std::vector<Field> partition_fields = pt.ok() ? *pt : std::vector<Field>{};
+    TableFileMapper mapper = base.FileMapper(true);
+    ASSIGN_OR_RETURN(std::string local, mapper.ToLocal(mf.manifest_path));
+    ASSIGN_OR_RETURN(std::vector<ManifestEntry> entries, ReadManifestEntriesResolved(local, mf, partition_fields));
+    bool hit = false;
+    for (const ManifestEntry& e : entries) {
+      if (e.status != EntryStatus::kDeleted && to_remove.count(e.data_file.file_path)) hit = true;
+    }
+    if (!hit) return false;
+    std::string name = fmt::format("{}-m{}.avro", commit_uuid_, manifest_counter_++);
+    ASSIGN_OR_RETURN(auto writer, ManifestWriter::Open(md_dir + "/" + name,
+                                                       WriterOptions(schema, *spec, partition_fields, ManifestContent::kData,
+                                                                     snapshot_id_)));
+    for (ManifestEntry e : entries) {
+      if (e.status == EntryStatus::kDeleted) continue;  // deletes of earlier snapshots are not carried
+      if (to_remove.count(e.data_file.file_path)) {
+        if (!removed.insert(e.data_file.file_path).second) {
+          return Corrupt("data file {} is live in more than one manifest entry", e.data_file.file_path);
+        }
+        counts.Remove(e.data_file, spec->spec_id());
+        e.status = EntryStatus::kDeleted;
+        e.snapshot_id = snapshot_id_;
+      } else {
+        e.status = EntryStatus::kExisting;
+      }
+      RETURN_IF_ERROR(writer->Add(e));
+    }
+    ASSIGN_OR_RETURN(ManifestFile rewritten, writer->Close());
+    rewritten.manifest_path = md_uri + "/" + name;
+    out.push_back(std::move(rewritten));
+    return true;
+  }
+
+  const SnapshotChange& change_;
+  std::string commit_uuid_;
+  SnapshotId snapshot_id_ = 0;
+  int attempt_ = 0;
+  int manifest_counter_ = 0;
+  std::optional<int> written_spec_id_;
+  std::vector<ManifestFile> added_manifests_;
+};
+
+}  // namespace
+
+Result<std::vector<ManifestEntry>> ReadManifestEntriesResolved(const std::string& local_path,
+                                                               const ManifestFile& manifest,
+                                                               const std::vector<Field>& partition_fields) {
+  ASSIGN_OR_RETURN(ManifestContents contents, ReadManifest(local_path, partition_fields));
+  for (ManifestEntry& e : contents.entries) {
+    if (!e.snapshot_id) e.snapshot_id = manifest.added_snapshot_id;
+    // Only ADDED entries may inherit; null elsewhere happens in v1 manifests (sequence 0).
+    const int64_t inherited = e.status == EntryStatus::kAdded ? manifest.sequence_number : 0;
+    if (!e.sequence_number) e.sequence_number = inherited;
+    if (!e.file_sequence_number) e.file_sequence_number = inherited;
+  }
+  return std::move(contents.entries);
+}
+
+Result<Table> CommitSnapshot(const std::string& table_dir, const SnapshotChange& change) {
+  for (const auto& [k, v] : change.summary_properties) {
+    if (k == summary::kOperation || k.starts_with("added-") || k.starts_with("deleted-") || k.starts_with("removed-") ||
+        k.starts_with("total-") || k == summary::kChangedPartitionCount) {
+      return InvalidArgument("summary property '{}' is reserved for Iceberg's own snapshot summary", k);
+    }
+  }
+  if (change.added_data_files.empty() && change.added_delete_files.empty() && change.removed_data_files.empty()) {
+    return InvalidArgument("nothing to commit: no files added or removed");
+  }
+  SnapshotProducer producer(change);
+  return CommitTable(table_dir, [&](const Table& base) { return producer.Apply(base); }, change.commit_options);
+}
+
+Result<Table> AppendFiles(const std::string& table_dir, std::vector<DataFile> files,
+                          std::map<std::string, std::string> summary_properties) {
+  SnapshotChange c;
+  c.operation = SnapshotOperation::kAppend;
+  c.added_data_files = std::move(files);
+  c.summary_properties = std::move(summary_properties);
+  return CommitSnapshot(table_dir, c);
+}
+
+Result<Table> OverwriteFiles(const std::string& table_dir, std::vector<std::string> removed_data_files,
+                             std::vector<DataFile> added_files, std::map<std::string, std::string> summary_properties) {
+  SnapshotChange c;
+  c.operation = SnapshotOperation::kOverwrite;
+  c.removed_data_files = std::move(removed_data_files);
+  c.added_data_files = std::move(added_files);
+  c.summary_properties = std::move(summary_properties);
+  return CommitSnapshot(table_dir, c);
+}
+
+Result<Table> RowDelta(const std::string& table_dir, std::vector<DataFile> data_files,
+                       std::vector<DataFile> delete_files, std::map<std::string, std::string> summary_properties) {
+  SnapshotChange c;
+  c.operation = SnapshotOperation::kRowDelta;
+  c.added_data_files = std::move(data_files);
+  c.added_delete_files = std::move(delete_files);
+  c.summary_properties = std::move(summary_properties);
+  return CommitSnapshot(table_dir, c);
+}
+
+Result<NewFileLocation> NewDataFileLocation(const Table& table, const std::string& partition_path,
+                                            const std::string& suffix) {
+  std::string rel = "data/" + (partition_path.empty() ? std::string() : partition_path + "/") + NewUuid() + suffix;
+  NewFileLocation loc{LocationPrefix(table.metadata) + "/" + rel, table.table_dir + "/" + rel};
+  std::error_code ec;
+  fs::create_directories(fs::path(loc.local_path).parent_path(), ec);
+  if (ec) return IOError("cannot create directory for {}: {}", loc.local_path, ec.message());
+  return loc;
+}
+
+}  // namespace icesync::iceberg

@@ -1,0 +1,163 @@
+#include "parquet/parquet_reader.h"
+
+#include <cstring>
+#include <set>
+
+#include "parquet/chunk_statistics.h"
+#include "parquet/column_chunk_reader.h"
+#include "parquet/record_assembler.h"
+
+namespace icesync::parquet {
+
+namespace {
+
+constexpr uint64_t kMagicLength = 4;
+constexpr uint64_t kTrailerLength = 8;  // footer length + magic
+
+bool ContainsId(const Field& f, const std::set<int>& ids) {
+  if (ids.count(f.id)) return true;
+  for (const Field& c : f.type.children()) {
+    if (ContainsId(c, ids)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<ParquetReader>> ParquetReader::Open(const std::string& path, ReaderOptions options) {
+  ASSIGN_OR_RETURN(auto source, OpenFileSource(path));
+  return Open(std::move(source), options);
+}
+
+Result<std::unique_ptr<ParquetReader>> ParquetReader::Open(std::unique_ptr<ByteSource> source, ReaderOptions options) {
+  std::unique_ptr<ParquetReader> r(new ParquetReader());
+  r->source_ = std::move(source);
+  r->options_ = options;
+  RETURN_IF_ERROR(r->Init());
+  return r;
+}
+
+Status ParquetReader::Init() {
+  const std::string& file = source_->name();
+  const uint64_t size = source_->size();
+  if (size < kMagicLength + kTrailerLength) {
+    return Corrupt("{}: not a Parquet file: {} bytes is too short for the header and footer", file, size);
+  }
+  std::string head, trailer;
+  RETURN_IF_ERROR(source_->ReadAt(0, kMagicLength, &head));
+  RETURN_IF_ERROR(source_->ReadAt(size - kTrailerLength, kTrailerLength, &trailer));
+  if (trailer.compare(4, 4, "PARE") == 0) {
+    return Unsupported("{}: the file uses Parquet modular encryption, which icesync does not read", file);
+  }
+  if (head != "PAR1" || trailer.compare(4, 4, "PAR1") != 0) {
+    return Corrupt("{}: not a Parquet file (wrong magic bytes; the file must start and end with PAR1)", file);
+  }
+  uint32_t footer_length;
+  std::memcpy(&footer_length, trailer.data(), 4);
+  if (footer_length == 0 || footer_length > size - kMagicLength - kTrailerLength) {
+    return Corrupt("{}: footer length {} does not fit in the {}-byte file (truncated file?)", file, footer_length, size);
+  }
+  std::string footer;
+  RETURN_IF_ERROR(source_->ReadAt(size - kTrailerLength - footer_length, footer_length, &footer));
+  Status st = ParseFileMetaData(footer, &metadata_);
+  if (!st.ok()) return Corrupt("{}: invalid file metadata (footer): {}", file, st.message());
+  ASSIGN_OR_RETURN(file_schema_, FileSchema::Make(metadata_.schema, file));
+
+  const size_t leaves = file_schema_->leaves().size();
+  first_rows_.assign(1, 0);
+  for (size_t i = 0; i < metadata_.row_groups.size(); ++i) {
+    const RowGroup& rg = metadata_.row_groups[i];
+    if (rg.num_rows < 0) return Corrupt("{}: row group {} has a negative row count", file, i);
+    if (rg.columns.size() != leaves) {
+      return Corrupt("{}: row group {} has {} column chunks, the schema has {} columns", file, i, rg.columns.size(),
+                     leaves);
+    }
+    int64_t next;
+    if (__builtin_add_overflow(first_rows_.back(), rg.num_rows, &next)) {
+      return Corrupt("{}: row counts overflow", file);
+    }
+    first_rows_.push_back(next);
+  }
+  return Status::OK();
+}
+
+std::vector<size_t> ParquetReader::ProjectedFields(const ScanOptions& scan) const {
+  std::vector<size_t> out;
+  const Schema& s = *schema();
+  std::set<int> ids(scan.field_ids.begin(), scan.field_ids.end());
+  for (size_t i = 0; i < s.num_fields(); ++i) {
+    if (ids.empty() || ContainsId(s.field(i), ids)) out.push_back(i);
+  }
+  return out;
+}
+
+std::shared_ptr<const Schema> ParquetReader::ProjectedSchema(const ScanOptions& scan) const {
+  std::vector<Field> fields;
+  for (size_t i : ProjectedFields(scan)) fields.push_back(schema()->field(i));
+  if (scan.with_row_position) fields.push_back(Field{kRowPositionFieldId, "_pos", DataType::Int64(), true});
+  return std::make_shared<const Schema>(std::move(fields));
+}
+
+bool ParquetReader::RowGroupMightMatch(int rg, const std::vector<Predicate>& filter) const {
+  const RowGroup& group = metadata_.row_groups[rg];
+  for (const Predicate& p : filter) {
+    for (const LeafColumn& leaf : file_schema_->leaves()) {
+      if (leaf.field_id != p.field_id || leaf.max_rep != 0) continue;
+      const ColumnChunk& chunk = group.columns[leaf.column_index];
+      if (!chunk.meta_data.has_value()) continue;
+      // Operands of another type cannot be compared with these statistics: keep the group.
+      if (p.op != Predicate::Op::kIsNull && p.op != Predicate::Op::kNotNull && !(p.lo.type() == leaf.type)) continue;
+      const size_t idx = static_cast<size_t>(leaf.column_index);
+      const bool order_known = metadata_.column_orders.size() <= idx ||
+                               metadata_.column_orders[idx].kind == ColumnOrder::kTypeDefinedOrder;
+      ChunkBounds b = BoundsOf(leaf, *chunk.meta_data, order_known);
+      if (!p.MightMatch(b.lower, b.upper, b.null_count, group.num_rows)) return false;
+    }
+  }
+  return true;
+}
+
+std::vector<int> ParquetReader::SelectRowGroups(const std::vector<Predicate>& filter) const {
+  std::vector<int> out;
+  for (int i = 0; i < num_row_groups(); ++i) {
+    if (RowGroupMightMatch(i, filter)) out.push_back(i);
+  }
+  return out;
+}
+
+Status ParquetReader::ReadRowGroup(int rg, const ScanOptions& scan, RecordBatch* out) const {
+  if (rg < 0 || rg >= num_row_groups()) {
+    return InvalidArgument("{}: row group {} does not exist (the file has {})", name(), rg, num_row_groups());
+  }
+  const RowGroup& group = metadata_.row_groups[rg];
+  const std::string context = fmt::format("{}, row group {}", name(), rg);
+  const FileSchema& fs = *file_schema_;
+  std::vector<size_t> fields = ProjectedFields(scan);
+  *out = RecordBatch(ProjectedSchema(scan));
+
+  std::vector<LeafData> data(fs.leaves().size());
+  for (size_t f : fields) {
+    const AssemblyNode& node = fs.top_level()[f];
+    for (int l = node.leaf_begin; l < node.leaf_end; ++l) {
+      const LeafColumn& leaf = fs.leaves()[l];
+      RETURN_IF_ERROR(ReadColumnChunk(*source_, group.columns[leaf.column_index], leaf, group.num_rows,
+                                      ColumnReadOptions{options_.verify_checksums}, context, &data[l]));
+    }
+  }
+  RecordAssembler assembler(fs, data, context);
+  for (size_t i = 0; i < fields.size(); ++i) {
+    RETURN_IF_ERROR(assembler.AssembleField(fs.top_level()[fields[i]], group.num_rows, &out->column(i)));
+    // Release decoded pages as soon as their field is assembled.
+    const AssemblyNode& node = fs.top_level()[fields[i]];
+    for (int l = node.leaf_begin; l < node.leaf_end; ++l) data[l] = LeafData();
+  }
+  if (scan.with_row_position) {
+    ColumnVector& pos = out->column(fields.size());
+    pos.Reserve(group.num_rows);
+    for (int64_t r = 0; r < group.num_rows; ++r) pos.Append<int64_t>(first_rows_[rg] + r);
+  }
+  out->set_num_rows(group.num_rows);
+  return Status::OK();
+}
+
+}  // namespace icesync::parquet

@@ -1,0 +1,256 @@
+#include "parquet/record_assembler.h"
+
+#include <cmath>
+#include <cstring>
+
+#include "core/decimal.h"
+
+namespace icesync::parquet {
+
+namespace {
+
+float HalfToFloat(uint16_t h) {
+  const int sign = (h >> 15) & 1;
+  const int exp = (h >> 10) & 0x1f;
+  const int mant = h & 0x3ff;
+  float v;
+  if (exp == 0) {
+    v = std::ldexp(static_cast<float>(mant), -24);
+  } else if (exp == 31) {
+    v = mant ? std::numeric_limits<float>::quiet_NaN() : std::numeric_limits<float>::infinity();
+  } else {
+    v = std::ldexp(static_cast<float>(mant + 1024), exp - 25);
+  }
+  return sign ? -v : v;
+}
+
+Result<Int128> BytesToDecimal(std::string_view b, const LeafColumn& leaf) {
+  if (b.empty()) return Int128{0};
+  const auto* p = reinterpret_cast<const uint8_t*>(b.data());
+  size_t n = b.size();
+  if (n > 16) {
+    // Wider encodings are fine as long as the extra leading bytes are pure sign extension.
+    const uint8_t fill = (p[n - 16] & 0x80) ? 0xff : 0x00;
+    for (size_t i = 0; i < n - 16; ++i) {
+      if (p[i] != fill) return Corrupt("decimal value of column '{}' exceeds 128 bits", leaf.dotted_path);
+    }
+    p += n - 16;
+    n = 16;
+  }
+  return DecimalFromBigEndian(p, static_cast<int>(n));
+}
+
+}  // namespace
+
+Status AppendConverted(const LeafColumn& leaf, const DecodedValues& values, int64_t i, ColumnVector* out) {
+  switch (leaf.conversion) {
+    case LeafConversion::kCopy:
+      if (leaf.physical == Type::BOOLEAN) {
+        out->Append<uint8_t>(*values.Fixed(i) ? 1 : 0);
+      } else {
+        out->AppendBytes(values.Bytes(i));
+      }
+      return Status::OK();
+    case LeafConversion::kUint32ToInt64:
+      out->Append<int64_t>(values.Get<uint32_t>(i));
+      return Status::OK();
+    case LeafConversion::kInt32ToDecimal:
+      out->Append<Int128>(values.Get<int32_t>(i));
+      return Status::OK();
+    case LeafConversion::kInt64ToDecimal:
+      out->Append<Int128>(values.Get<int64_t>(i));
+      return Status::OK();
+    case LeafConversion::kBytesToDecimal: {
+      ASSIGN_OR_RETURN(Int128 v, BytesToDecimal(values.Bytes(i), leaf));
+      out->Append<Int128>(v);
+      return Status::OK();
+    }
+    case LeafConversion::kTimeMillisToMicros:
+      out->Append<int64_t>(static_cast<int64_t>(values.Get<int32_t>(i)) * 1000);
+      return Status::OK();
+    case LeafConversion::kMillisToMicros: {
+      int64_t micros;
+      if (__builtin_mul_overflow(values.Get<int64_t>(i), int64_t{1000}, &micros)) {
+        return Unsupported("timestamp {} ms in column '{}' is out of the microsecond range", values.Get<int64_t>(i),
+                           leaf.dotted_path);
+      }
+      out->Append<int64_t>(micros);
+      return Status::OK();
+    }
+    case LeafConversion::kFloat16ToFloat:
+      out->Append<float>(HalfToFloat(values.Get<uint16_t>(i)));
+      return Status::OK();
+  }
+  return Internal("unhandled leaf conversion");
+}
+
+Status RecordAssembler::Def(int leaf, int* def) {
+  const LeafData& d = data_[leaf];
+  if (pos_[leaf] >= d.num_levels) {
+    return Corrupt("{}: column '{}' has fewer levels than its rows need", context_,
+                   schema_.leaves()[leaf].dotted_path);
+  }
+  *def = d.def.empty() ? 0 : d.def[pos_[leaf]];
+  return Status::OK();
+}
+
+// Repetition level at the leaf's cursor; -1 at the end of the chunk.
+int RecordAssembler::Rep(int leaf) const {
+  const LeafData& d = data_[leaf];
+  if (pos_[leaf] >= d.num_levels) return -1;
+  return d.rep.empty() ? 0 : d.rep[pos_[leaf]];
+}
+
+Status RecordAssembler::AppendLeafValue(int leaf, ColumnVector* out) {
+  LeafData& d = data_[leaf];
+  if (vpos_[leaf] >= d.values.size()) {
+    return Corrupt("{}: column '{}' has fewer values than its definition levels declare", context_,
+                   schema_.leaves()[leaf].dotted_path);
+  }
+  Status st = AppendConverted(schema_.leaves()[leaf], d.values, vpos_[leaf]++, out);
+  if (!st.ok()) return st.WithContext(context_ + ": ");
+  return Status::OK();
+}
+
+// Consumes the single level entry that every leaf under `node` holds for a null or empty
+// value, checking that each of them agrees (its definition level is below `below_def`).
+Status RecordAssembler::SkipEmpty(const AssemblyNode& node, int below_def) {
+  for (int l = node.leaf_begin; l < node.leaf_end; ++l) {
+    int def = 0;
+    RETURN_IF_ERROR(Def(l, &def));
+    if (def >= below_def) {
+      return Corrupt("{}: columns under '{}' disagree on whether a value is present", context_, node.field.name);
+    }
+    ++pos_[l];
+  }
+  return Status::OK();
+}
+
+Status RecordAssembler::AssembleValue(const AssemblyNode& node, ColumnVector* out) {
+  int def = 0;
+  RETURN_IF_ERROR(Def(node.leaf_begin, &def));
+  if (def < node.def) {
+    if (node.field.required) {
+      return Corrupt("{}: required column '{}' has a null (definition level {} below {})", context_,
+                     node.field.name, def, node.def);
+    }
+    RETURN_IF_ERROR(SkipEmpty(node, node.def));
+    out->AppendNull();
+    return Status::OK();
+  }
+  switch (node.kind) {
+    case AssemblyNode::kLeaf: {
+      ++pos_[node.leaf];
+      if (def > schema_.leaves()[node.leaf].max_def) {
+        return Corrupt("{}: definition level {} exceeds the max {} of column '{}'", context_, def,
+                       schema_.leaves()[node.leaf].max_def, node.field.name);
+      }
+      return AppendLeafValue(node.leaf, out);
+    }
+    case AssemblyNode::kStruct:
+      out->AppendStructRow(true);
+      for (size_t i = 0; i < node.children.size(); ++i) {
+        RETURN_IF_ERROR(AssembleValue(node.children[i], &out->child(i)));
+      }
+      return Status::OK();
+    case AssemblyNode::kList:
+    case AssemblyNode::kMap: {
+      if (def < node.empty_def) {
+        RETURN_IF_ERROR(SkipEmpty(node, node.empty_def));
+        out->AppendNested(0);
+        return Status::OK();
+      }
+      int64_t count = 0;
+      while (true) {
+        if (node.kind == AssemblyNode::kList) {
+          RETURN_IF_ERROR(AssembleValue(node.children[0], &out->child(0)));
+        } else {
+          RETURN_IF_ERROR(AssembleValue(node.children[0], &out->child(0)));
+          if (node.map_has_value) {
+            RETURN_IF_ERROR(AssembleValue(node.children[1], &out->child(1)));
+          } else {
+            out->child(1).AppendNull();
+          }
+        }
+        ++count;
+        const bool more = Rep(node.leaf_begin) == node.rep;
+        for (int l = node.leaf_begin; l < node.leaf_end; ++l) {
+          const int rep = Rep(l);
+          if ((rep == node.rep) != more || rep > node.rep) {
+            return Corrupt("{}: repetition levels of the columns under '{}' disagree", context_, node.field.name);
+          }
+        }
+        if (!more) break;
+      }
+      out->AppendNested(count);
+      return Status::OK();
+    }
+  }
+  return Internal("unhandled assembly node");
+}
+
+Status RecordAssembler::AssembleField(const AssemblyNode& node, int64_t num_rows, ColumnVector* out) {
+  for (int l = node.leaf_begin; l < node.leaf_end; ++l) {
+    const LeafData& d = data_[l];
+    const LeafColumn& leaf = schema_.leaves()[l];
+    for (int16_t v : d.def) {
+      if (v < 0 || v > leaf.max_def) {
+        return Corrupt("{}: column '{}' has definition level {} beyond its max {}", context_, leaf.dotted_path, v,
+                       leaf.max_def);
+      }
+    }
+    for (int16_t v : d.rep) {
+      if (v < 0 || v > leaf.max_rep) {
+        return Corrupt("{}: column '{}' has repetition level {} beyond its max {}", context_, leaf.dotted_path, v,
+                       leaf.max_rep);
+      }
+    }
+  }
+  out->Reserve(num_rows);
+  // Flat leaf: one level entry per row, no repetition.
+  if (node.kind == AssemblyNode::kLeaf && schema_.leaves()[node.leaf].max_rep == 0) {
+    const int l = node.leaf;
+    const LeafData& d = data_[l];
+    if (d.num_levels != num_rows) {
+      return Corrupt("{}: column '{}' holds {} values but the row group has {} rows", context_,
+                     schema_.leaves()[l].dotted_path, d.num_levels, num_rows);
+    }
+    for (int64_t r = 0; r < num_rows; ++r) {
+      const int def = d.def.empty() ? 0 : d.def[r];
+      if (def >= node.def) {
+        RETURN_IF_ERROR(AppendLeafValue(l, out));
+      } else {
+        out->AppendNull();
+      }
+    }
+    pos_[l] = num_rows;
+  } else {
+    for (int64_t r = 0; r < num_rows; ++r) {
+      for (int l = node.leaf_begin; l < node.leaf_end; ++l) {
+        const int rep = Rep(l);
+        if (rep < 0) {
+          return Corrupt("{}: column '{}' ends after {} of the row group's {} rows", context_,
+                         schema_.leaves()[l].dotted_path, r, num_rows);
+        }
+        if (rep != 0) {
+          return Corrupt("{}: column '{}': the first repetition level of a row must be 0, found {}", context_,
+                         schema_.leaves()[l].dotted_path, rep);
+        }
+      }
+      RETURN_IF_ERROR(AssembleValue(node, out));
+    }
+  }
+  for (int l = node.leaf_begin; l < node.leaf_end; ++l) {
+    if (pos_[l] != data_[l].num_levels) {
+      return Corrupt("{}: column '{}' holds more levels ({}) than the row group's {} rows use", context_,
+                     schema_.leaves()[l].dotted_path, data_[l].num_levels, num_rows);
+    }
+    if (vpos_[l] != data_[l].values.size()) {
+      return Corrupt("{}: column '{}' holds {} values but its definition levels use {}", context_,
+                     schema_.leaves()[l].dotted_path, data_[l].values.size(), vpos_[l]);
+    }
+  }
+  return Status::OK();
+}
+
+}  // namespace icesync::parquet

@@ -1,0 +1,54 @@
+#pragma once
+// Record assembly (Dremel): turns the decoded definition/repetition levels and values of
+// the leaf columns of one row group into nested ColumnVectors, validating the levels as it
+// goes so that corrupt files fail with Corrupt instead of producing misaligned rows:
+// every row starts with repetition level 0 in every leaf, levels stay within their max,
+// sibling leaves agree on where lists start and end, and each leaf's levels and values are
+// used up exactly by the row group's num_rows rows.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/batch.h"
+#include "parquet/decoded_values.h"
+#include "parquet/file_schema.h"
+
+namespace icesync::parquet {
+
+// Levels and values of one column chunk. `def`/`rep` are empty when the column's max level
+// is 0 (all levels 0); `num_levels` is the number of level entries either way.
+struct LeafData {
+  int64_t num_levels = 0;
+  std::vector<int16_t> def;
+  std::vector<int16_t> rep;
+  DecodedValues values;
+};
+
+class RecordAssembler {
+ public:
+  // `data` is indexed by leaf index; only the leaves under assembled fields must be filled.
+  RecordAssembler(const FileSchema& schema, std::vector<LeafData>& data, std::string context)
+      : schema_(schema), data_(data), context_(std::move(context)), pos_(data.size(), 0), vpos_(data.size(), 0) {}
+
+  // Appends num_rows values of a top-level field to `out` and checks that its leaves are
+  // fully consumed.
+  Status AssembleField(const AssemblyNode& node, int64_t num_rows, ColumnVector* out);
+
+ private:
+  Status AssembleValue(const AssemblyNode& node, ColumnVector* out);
+  Status AppendLeafValue(int leaf, ColumnVector* out);
+  Status SkipEmpty(const AssemblyNode& node, int below_def);
+  Status Def(int leaf, int* def);
+  int Rep(int leaf) const;
+
+  const FileSchema& schema_;
+  std::vector<LeafData>& data_;
+  std::string context_;
+  std::vector<int64_t> pos_;   // next level entry per leaf
+  std::vector<int64_t> vpos_;  // next value per leaf
+};
+
+// Converts physical value i of a leaf to its core type and appends it.
+Status AppendConverted(const LeafColumn& leaf, const DecodedValues& values, int64_t i, ColumnVector* out);
+
+}  // namespace icesync::parquet
