@@ -22,5 +22,7 @@ struct CommandContext {
 void AddParquetCommands(CLI::App& app, CommandContext& ctx);
 void AddIcebergCommands(CLI::App& app, CommandContext& ctx);
 void AddScanCommand(CLI::App& app, CommandContext& ctx);
+void AddExportCommand(CLI::App& app, CommandContext& ctx);
+void AddDemoCommand(CLI::App& app, CommandContext& ctx);
 
 }  // namespace icesync::cli

@@ -41,6 +41,8 @@ int main(int argc, char** argv) {
   AddParquetCommands(app, ctx);
   AddIcebergCommands(app, ctx);
   AddScanCommand(app, ctx);
+  AddExportCommand(app, ctx);
+  AddDemoCommand(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

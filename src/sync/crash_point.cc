@@ -1,0 +1,24 @@
+#include "sync/crash_point.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
+namespace icesync::sync {
+
+void CrashPoint(std::string_view point) {
+  if (const char* at = std::getenv("ICESYNC_CRASH_AT"); at != nullptr && point == at) {
+    raise(SIGKILL);
+  }
+  if (const char* at = std::getenv("ICESYNC_PAUSE_AT"); at != nullptr && point == at) {
+    if (const char* file = std::getenv("ICESYNC_PAUSE_FILE")) {
+      int fd = open(file, O_CREAT | O_WRONLY | O_TRUNC, 0644);
+      if (fd >= 0) close(fd);
+    }
+    for (;;) pause();
+  }
+}
+
+}  // namespace icesync::sync

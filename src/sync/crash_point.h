@@ -1,0 +1,18 @@
+#pragma once
+// Named points in a job where tests can stop the process the hard way, to prove that a kill
+// at any moment leaves the table either untouched or at a complete snapshot.
+//
+//   ICESYNC_CRASH_AT=<point>   the process SIGKILLs itself on reaching <point>
+//   ICESYNC_PAUSE_AT=<point>   the process creates the file $ICESYNC_PAUSE_FILE (when set)
+//                              and sleeps until killed, so a test can kill it from outside
+//
+// Points of the exporter: "extract" (after the first batch was written, files open),
+// "files-written" (all data files closed, nothing committed), "commit" (manifests written,
+// metadata not yet linked into place). Unset variables cost one getenv per call site.
+#include <string_view>
+
+namespace icesync::sync {
+
+void CrashPoint(std::string_view point);
+
+}  // namespace icesync::sync

@@ -1,0 +1,74 @@
+#pragma once
+// `icesync export`: one full copy of a relational table (or query) into an Iceberg table.
+//
+// Data flow, with memory bounded by one extracted batch plus one row group per open file:
+//
+//   SourceReader (db: one consistent read transaction)
+//     └─ RecordBatch ─▶ DataFileWriterSet (route rows by partition tuple, roll files at the
+//                       target size) ─▶ Parquet data files under <table>/data/
+//                                         └─ one commit: manifest + manifest list +
+//                                            vN.metadata.json linked into place
+//
+// Nothing is visible before the final commit. A new table's metadata is created by that same
+// commit (table + first snapshot), so a failed or killed run leaves no table behind and only
+// unreferenced files under data/; with `replace` the commit is an overwrite snapshot, and a
+// failure leaves the previous snapshot current.
+//
+// The pieces are separate so that later jobs reuse them: incremental sync extracts "changed
+// since watermark" through the same SourceReader and commits an append/overwrite whose summary
+// carries the new watermark (ExportOptions::extra_summary); the multi-table `sync` command runs
+// one Export per configured table.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "core/status.h"
+#include "sync/progress.h"
+
+namespace icesync::sync {
+
+struct ExportOptions {
+  std::string source;     // connection URL or ODBC string (see db/connection_string.h)
+  std::string table;      // [schema.]table in the source; optional with `query`
+  std::string where;      // SQL predicate appended as WHERE (source dialect)
+  std::string query;      // a whole SELECT instead of table/where
+  std::string warehouse;  // filesystem catalog root
+  std::string target;     // ns.table in the warehouse
+  std::string partition_by;  // e.g. "day(order_date), bucket(16, customer_id)"; "" = none
+  int64_t target_file_size = int64_t{128} << 20;
+  std::string compression = "zstd";  // zstd | snappy | gzip | none
+  bool replace = false;              // overwrite snapshot of an existing table
+  int parallel = 1;                  // >1: key-range readers on separate connections
+  int64_t batch_rows = 16384;        // rows per extracted batch
+  int max_open_files = 64;           // partitions written at once; LRU files are closed beyond
+  // Added to the snapshot summary (incremental sync puts its watermark here).
+  std::map<std::string, std::string> extra_summary;
+};
+
+// Where a failed export stopped; the CLI maps it to an exit code (usage 2, source 3, commit 4).
+enum class ExportPhase { kValidate, kSource, kWrite, kCommit };
+
+struct ExportResult {
+  std::string table;          // ns.table
+  std::string table_dir;      // local table directory
+  std::string metadata_path;  // the committed vN.metadata.json
+  int64_t snapshot_id = 0;
+  std::optional<int64_t> previous_snapshot_id;  // the snapshot replaced (with `replace`)
+  std::string operation;      // "append" (new table) or "overwrite"
+  int64_t rows = 0;
+  int64_t files = 0;
+  int64_t bytes = 0;          // data file bytes on disk
+  double seconds = 0;
+  std::string isolation;      // the source read's isolation, as recorded in the summary
+  std::string source;         // redacted connection string
+};
+
+// Runs one export. `progress` may be null. On failure `failed_phase` (when given) says where.
+Result<ExportResult> Export(const ExportOptions& options, ProgressReporter* progress,
+                            ExportPhase* failed_phase = nullptr);
+
+// Checks the options without touching the source or the warehouse (usage errors).
+Status ValidateExportOptions(const ExportOptions& options);
+
+}  // namespace icesync::sync

@@ -1,0 +1,46 @@
+#pragma once
+// The source side of a job: one connection holding one consistent read of a table.
+//
+// Consistency: before the read transaction starts the connection asks the driver for the
+// strongest isolation that gives a stable view without blocking writers where the DBMS offers
+// it: SQL Server SNAPSHOT (when the database allows it), PostgreSQL REPEATABLE READ (a
+// snapshot), SQLite's read transaction (serializable). What was obtained is recorded
+// (`isolation()`) and goes into the snapshot summary.
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/batch.h"
+#include "db/connection.h"
+#include "db/extractor.h"
+#include "db/table_schema.h"
+
+namespace icesync::sync {
+
+class SourceReader {
+ public:
+  // Connects, starts the read transaction and discovers `table`.
+  static Result<std::unique_ptr<SourceReader>> Open(const std::string& connection, const std::string& table);
+  ~SourceReader();
+
+  const db::SourceTable& table() const { return table_; }
+  const std::shared_ptr<const Schema>& schema() const { return table_.schema; }
+  const std::string& isolation() const { return isolation_; }
+  const std::string& redacted_source() const { return conn_->redacted(); }
+  const char* dialect_name() const { return conn_->dialect().name(); }
+
+  // Rows matching `where` (COUNT(*); a full scan on some servers, so only for progress ETAs).
+  Result<int64_t> CountRows(const std::string& where);
+  // Starts streaming the rows matching `where` (empty: all).
+  Result<std::unique_ptr<db::Extractor>> Extract(const std::string& where, int64_t batch_rows);
+  // Ends the read transaction (read-only: rolled back).
+  Status Finish();
+
+ private:
+  SourceReader() = default;
+  std::unique_ptr<db::Connection> conn_;
+  db::SourceTable table_;
+  std::string isolation_;
+};
+
+}  // namespace icesync::sync
