@@ -100,7 +100,7 @@ TEST(Rle, ErrorsInsteadOfOverreading) {
   EXPECT_EQ(out[0], 255u);
   EXPECT_FALSE(truncated.Get(out.data(), 1).ok());
   // Truncated varint header.
-  enc = "\x80";
+  enc = std::string(1, '\x80');
   RleDecoder trunc_header(reinterpret_cast<const uint8_t*>(enc.data()), enc.size(), 1);
   EXPECT_FALSE(trunc_header.Get(out.data(), 1).ok());
 }
