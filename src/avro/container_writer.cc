@@ -1,11 +1,7 @@
 #include "avro/container_writer.h"
 
-#include <fcntl.h>
-#include <unistd.h>
 #include <zlib.h>
 
-#include <cerrno>
-#include <cstring>
 #include <random>
 
 #include "avro/encoding.h"
@@ -18,16 +14,6 @@ std::string RandomBytes(size_t n) {
   std::string s(n, '\0');
   for (auto& c : s) c = static_cast<char>(rd() & 0xff);
   return s;
-}
-
-std::string RandomHex(size_t n) {
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : RandomBytes(n)) {
-    out.push_back(kHex[c >> 4]);
-    out.push_back(kHex[c & 15]);
-  }
-  return out;
 }
 
 Result<std::string> Deflate(const std::string& in) {
@@ -106,38 +92,6 @@ Status ContainerWriter::FlushBlock() {
 Result<std::string> ContainerWriter::Finish() {
   RETURN_IF_ERROR(FlushBlock());
   return std::move(out_);
-}
-
-Status WriteNewFile(const std::string& path, const std::string& contents) {
-  const std::string tmp = path + ".tmp-" + RandomHex(8);
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) return IOError("cannot create {}: {}", tmp, std::strerror(errno));
-  size_t done = 0;
-  while (done < contents.size()) {
-    ssize_t n = ::write(fd, contents.data() + done, contents.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      int e = errno;
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return IOError("cannot write {}: {}", tmp, std::strerror(e));
-    }
-    done += static_cast<size_t>(n);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    int e = errno;
-    ::unlink(tmp.c_str());
-    return IOError("cannot flush {}: {}", tmp, std::strerror(e));
-  }
-  // link() fails with EEXIST instead of replacing: the no-overwrite guarantee.
-  if (::link(tmp.c_str(), path.c_str()) != 0) {
-    int e = errno;
-    ::unlink(tmp.c_str());
-    if (e == EEXIST) return AlreadyExists("{} already exists; manifests are immutable and never overwritten", path);
-    return IOError("cannot create {}: {}", path, std::strerror(e));
-  }
-  ::unlink(tmp.c_str());
-  return Status::OK();
 }
 
 }  // namespace icesync::avro

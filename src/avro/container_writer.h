@@ -46,9 +46,5 @@ class ContainerWriter {
   size_t num_records_ = 0;
 };
 
-// Creates `path` with `contents`: writes `<path>.tmp-<random>`, fsyncs it, then hard-links
-// it to `path` (fails with AlreadyExists if `path` exists, never overwriting) and removes
-// the temp name. The parent directory must exist.
-Status WriteNewFile(const std::string& path, const std::string& contents);
 
 }  // namespace icesync::avro

@@ -96,6 +96,61 @@ std::string Dialect::InsertMissingFromStaging(const TableName& target, const Tab
          QualifiedName(target) + " AS t WHERE " + KeyJoin("t", "s", keys) + ")";
 }
 
+namespace {
+
+// Both catalog queries filter on schema and table; an empty schema means the user's default.
+std::string SchemaFilter(const TableName& t, const char* column, const char* current_schema, CatalogQuery* q) {
+  if (t.schema.empty()) return std::string(column) + " = " + current_schema;
+  q->params.push_back(t.schema);
+  return std::string(column) + " = ?";
+}
+
+}  // namespace
+
+CatalogQuery Dialect::InformationSchemaColumns(const TableName& t, const char* current_schema) const {
+  CatalogQuery q;
+  std::string schema = SchemaFilter(t, "c.TABLE_SCHEMA", current_schema, &q);
+  q.params.push_back(t.name);
+  q.sql =
+      "SELECT c.COLUMN_NAME, c.DATA_TYPE, c.CHARACTER_MAXIMUM_LENGTH, c.NUMERIC_PRECISION, c.NUMERIC_SCALE, "
+      "c.DATETIME_PRECISION, c.IS_NULLABLE FROM INFORMATION_SCHEMA.COLUMNS AS c WHERE " +
+      schema + " AND c.TABLE_NAME = ? ORDER BY c.ORDINAL_POSITION";
+  return q;
+}
+
+CatalogQuery Dialect::InformationSchemaPrimaryKey(const TableName& t, const char* current_schema) const {
+  CatalogQuery q;
+  std::string schema = SchemaFilter(t, "tc.TABLE_SCHEMA", current_schema, &q);
+  q.params.push_back(t.name);
+  q.sql =
+      "SELECT kcu.COLUMN_NAME FROM INFORMATION_SCHEMA.TABLE_CONSTRAINTS AS tc "
+      "JOIN INFORMATION_SCHEMA.KEY_COLUMN_USAGE AS kcu ON kcu.CONSTRAINT_SCHEMA = tc.CONSTRAINT_SCHEMA "
+      "AND kcu.CONSTRAINT_NAME = tc.CONSTRAINT_NAME AND kcu.TABLE_SCHEMA = tc.TABLE_SCHEMA "
+      "AND kcu.TABLE_NAME = tc.TABLE_NAME WHERE tc.CONSTRAINT_TYPE = 'PRIMARY KEY' AND " +
+      schema + " AND tc.TABLE_NAME = ? ORDER BY kcu.ORDINAL_POSITION";
+  return q;
+}
+
+std::string Dialect::SetFromStaging(const std::vector<std::string>& columns, const std::vector<std::string>& keys,
+                                    const std::string& target_prefix) const {
+  std::string set;
+  for (const auto& c : columns) {
+    if (std::find(keys.begin(), keys.end(), c) != keys.end()) continue;
+    if (!set.empty()) set += ", ";
+    set += target_prefix + QuoteIdentifier(c) + " = s." + QuoteIdentifier(c);
+  }
+  return set;
+}
+
+std::string Dialect::UpdateFromStaging(const TableName& target, const TableName& staging,
+                                       const std::vector<std::string>& columns,
+                                       const std::vector<std::string>& keys) const {
+  std::string set = SetFromStaging(columns, keys, "");
+  if (set.empty()) return "";
+  return "UPDATE " + QualifiedName(target) + " AS t SET " + set + " FROM " + QualifiedName(staging) +
+         " AS s WHERE " + KeyJoin("t", "s", keys);
+}
+
 std::string Dialect::KeyJoin(const std::string& ta, const std::string& sa, const std::vector<std::string>& keys) const {
   std::string out;
   for (size_t i = 0; i < keys.size(); ++i) {

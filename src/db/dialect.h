@@ -73,9 +73,11 @@ class Dialect {
 
   // Set-based merge from a staging table with the target's columns. `keys` are the key
   // column names; every statement runs inside the caller's transaction.
+  // Default: UPDATE target AS t SET c = s.c … FROM staging AS s WHERE keys match
+  // (PostgreSQL, SQLite 3.33+); "" for a key-only table, which has nothing to update.
   virtual std::string UpdateFromStaging(const TableName& target, const TableName& staging,
                                         const std::vector<std::string>& columns,
-                                        const std::vector<std::string>& keys) const = 0;
+                                        const std::vector<std::string>& keys) const;
   std::string InsertMissingFromStaging(const TableName& target, const TableName& staging,
                                        const std::vector<std::string>& columns,
                                        const std::vector<std::string>& keys) const;
@@ -94,6 +96,14 @@ class Dialect {
   virtual bool binary_parameter_arrays() const { return true; }
 
  protected:
+  // The INFORMATION_SCHEMA forms of ColumnsQuery/PrimaryKeyQuery (SQL Server, PostgreSQL);
+  // `current_schema` is the SQL function naming the user's default schema, used when the
+  // table name has none. Upper-case names suit both: PostgreSQL folds them to lower case.
+  CatalogQuery InformationSchemaColumns(const TableName& t, const char* current_schema) const;
+  CatalogQuery InformationSchemaPrimaryKey(const TableName& t, const char* current_schema) const;
+  // "<prefix>c1 = s.c1, <prefix>c2 = s.c2" over the non-key columns.
+  std::string SetFromStaging(const std::vector<std::string>& columns, const std::vector<std::string>& keys,
+                             const std::string& target_prefix) const;
   // "t.k1 = s.k1 AND t.k2 = s.k2".
   std::string KeyJoin(const std::string& target_alias, const std::string& staging_alias,
                       const std::vector<std::string>& keys) const;

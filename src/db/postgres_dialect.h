@@ -14,9 +14,6 @@ class PostgresDialect final : public Dialect {
   CatalogQuery PrimaryKeyQuery(const TableName& t) const override;
   std::string ColumnType(const DataType& type) const override;
   std::string Insert(const TableName& t, const Schema& schema) const override;
-  std::string UpdateFromStaging(const TableName& target, const TableName& staging,
-                                const std::vector<std::string>& columns,
-                                const std::vector<std::string>& keys) const override;
   std::string DeleteFromStaging(const TableName& target, const TableName& staging,
                                 const std::vector<std::string>& keys) const override;
 };

@@ -64,20 +64,6 @@ std::string SqliteDialect::ColumnType(const DataType& type) const {
   }
 }
 
-std::string SqliteDialect::UpdateFromStaging(const TableName& target, const TableName& staging,
-                                             const std::vector<std::string>& columns,
-                                             const std::vector<std::string>& keys) const {
-  std::string set;
-  for (const auto& c : columns) {
-    if (std::find(keys.begin(), keys.end(), c) != keys.end()) continue;
-    if (!set.empty()) set += ", ";
-    set += QuoteIdentifier(c) + " = s." + QuoteIdentifier(c);
-  }
-  if (set.empty()) return "";
-  return "UPDATE " + QualifiedName(target) + " AS t SET " + set + " FROM " + QualifiedName(staging) +
-         " AS s WHERE " + KeyJoin("t", "s", keys);
-}
-
 std::string SqliteDialect::DeleteFromStaging(const TableName& target, const TableName& staging,
                                              const std::vector<std::string>& keys) const {
   // SQLite has no DELETE … USING/JOIN: a correlated EXISTS is its set-based form.

@@ -13,9 +13,6 @@ class SqliteDialect final : public Dialect {
   CatalogQuery ColumnsQuery(const TableName& t) const override;
   CatalogQuery PrimaryKeyQuery(const TableName& t) const override;
   std::string ColumnType(const DataType& type) const override;
-  std::string UpdateFromStaging(const TableName& target, const TableName& staging,
-                                const std::vector<std::string>& columns,
-                                const std::vector<std::string>& keys) const override;
   std::string DeleteFromStaging(const TableName& target, const TableName& staging,
                                 const std::vector<std::string>& keys) const override;
   bool temporal_as_text() const override { return true; }

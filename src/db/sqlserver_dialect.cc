@@ -1,19 +1,6 @@
 #include "db/sqlserver_dialect.h"
 
-#include <algorithm>
-
 namespace icesync::db {
-namespace {
-
-// Both catalog queries filter on schema and table; an empty schema means the user's default.
-std::string SchemaFilter(const TableName& t, const char* column, CatalogQuery* q) {
-  if (t.schema.empty()) return std::string(column) + " = SCHEMA_NAME()";
-  q->params.push_back(t.schema);
-  return std::string(column) + " = ?";
-}
-
-}  // namespace
-
 std::string SqlServerDialect::QuoteIdentifier(std::string_view id) const {
   std::string out = "[";
   for (char c : id) {
@@ -24,27 +11,11 @@ std::string SqlServerDialect::QuoteIdentifier(std::string_view id) const {
 }
 
 CatalogQuery SqlServerDialect::ColumnsQuery(const TableName& t) const {
-  CatalogQuery q;
-  std::string schema = SchemaFilter(t, "c.TABLE_SCHEMA", &q);
-  q.params.push_back(t.name);
-  q.sql =
-      "SELECT c.COLUMN_NAME, c.DATA_TYPE, c.CHARACTER_MAXIMUM_LENGTH, c.NUMERIC_PRECISION, c.NUMERIC_SCALE, "
-      "c.DATETIME_PRECISION, c.IS_NULLABLE FROM INFORMATION_SCHEMA.COLUMNS AS c WHERE " +
-      schema + " AND c.TABLE_NAME = ? ORDER BY c.ORDINAL_POSITION";
-  return q;
+  return InformationSchemaColumns(t, "SCHEMA_NAME()");
 }
 
 CatalogQuery SqlServerDialect::PrimaryKeyQuery(const TableName& t) const {
-  CatalogQuery q;
-  std::string schema = SchemaFilter(t, "tc.TABLE_SCHEMA", &q);
-  q.params.push_back(t.name);
-  q.sql =
-      "SELECT kcu.COLUMN_NAME FROM INFORMATION_SCHEMA.TABLE_CONSTRAINTS AS tc "
-      "JOIN INFORMATION_SCHEMA.KEY_COLUMN_USAGE AS kcu ON kcu.CONSTRAINT_SCHEMA = tc.CONSTRAINT_SCHEMA "
-      "AND kcu.CONSTRAINT_NAME = tc.CONSTRAINT_NAME AND kcu.TABLE_SCHEMA = tc.TABLE_SCHEMA "
-      "AND kcu.TABLE_NAME = tc.TABLE_NAME WHERE tc.CONSTRAINT_TYPE = 'PRIMARY KEY' AND " +
-      schema + " AND tc.TABLE_NAME = ? ORDER BY kcu.ORDINAL_POSITION";
-  return q;
+  return InformationSchemaPrimaryKey(t, "SCHEMA_NAME()");
 }
 
 std::string SqlServerDialect::SelectExpression(const SelectColumn& c) const {
@@ -88,12 +59,7 @@ std::string SqlServerDialect::CreateStagingTable(const TableName& staging, const
 std::string SqlServerDialect::UpdateFromStaging(const TableName& target, const TableName& staging,
                                                 const std::vector<std::string>& columns,
                                                 const std::vector<std::string>& keys) const {
-  std::string set;
-  for (const auto& c : columns) {
-    if (std::find(keys.begin(), keys.end(), c) != keys.end()) continue;
-    if (!set.empty()) set += ", ";
-    set += "t." + QuoteIdentifier(c) + " = s." + QuoteIdentifier(c);
-  }
+  std::string set = SetFromStaging(columns, keys, "t.");
   if (set.empty()) return "";  // a key-only table: nothing to update
   return "UPDATE t SET " + set + " FROM " + QualifiedName(target) + " AS t INNER JOIN " + QualifiedName(staging) +
          " AS s ON " + KeyJoin("t", "s", keys);

@@ -1,7 +1,5 @@
 #include "iceberg/filesystem_catalog.h"
 
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -13,6 +11,8 @@
 #include <regex>
 #include <sstream>
 #include <thread>
+
+#include "core/durable_file.h"
 
 namespace icesync::iceberg {
 
@@ -58,71 +58,16 @@ bool ReadSmallFile(const fs::path& p, std::string* out) {
   return true;
 }
 
-Status WriteAndSync(const std::string& path, const std::string& contents) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) return IOError("cannot create {}: {}", path, std::strerror(errno));
-  size_t done = 0;
-  while (done < contents.size()) {
-    ssize_t n = ::write(fd, contents.data() + done, contents.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      int e = errno;
-      ::close(fd);
-      return IOError("cannot write {}: {}", path, std::strerror(e));
-    }
-    done += static_cast<size_t>(n);
-  }
-  if (::fsync(fd) != 0) {
-    int e = errno;
-    ::close(fd);
-    return IOError("cannot fsync {}: {}", path, std::strerror(e));
-  }
-  ::close(fd);
-  return Status::OK();
-}
-
-void SyncDirectory(const std::string& dir) {
-  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd >= 0) {
-    ::fsync(fd);
-    ::close(fd);
-  }
-}
-
-std::string TempName(const std::string& dir, const std::string& what) {
-  return dir + "/." + what + "-" + NewUuid() + ".tmp";
-}
-
-// Replaces version-hint.text atomically (temp + rename). Best effort: a stale or missing hint
-// is tolerated by loading, so failure here does not fail the commit.
+// Replaces version-hint.text. Best effort: a stale or missing hint is tolerated by loading,
+// so failure here does not fail the commit.
 void WriteVersionHint(const std::string& metadata_dir, int version) {
-  std::string tmp = TempName(metadata_dir, "version-hint");
-  if (!WriteAndSync(tmp, std::to_string(version)).ok()) {
-    ::unlink(tmp.c_str());
-    return;
-  }
-  if (::rename(tmp.c_str(), (metadata_dir + "/" + kHintFile).c_str()) != 0) ::unlink(tmp.c_str());
+  (void)ReplaceFile(metadata_dir + "/" + kHintFile, std::to_string(version));
 }
 
 // Creates metadata/vN.metadata.json with `contents` iff no such file exists. Returns
 // AlreadyExists when another writer took N.
 Status WriteVersionExclusive(const std::string& metadata_dir, int version, const std::string& contents) {
-  std::string tmp = TempName(metadata_dir, fmt::format("v{}", version));
-  Status st = WriteAndSync(tmp, contents);
-  if (!st.ok()) {
-    ::unlink(tmp.c_str());
-    return st;
-  }
-  std::string target = metadata_dir + "/" + VersionFileName(version);
-  int rc = ::link(tmp.c_str(), target.c_str());
-  int e = errno;
-  ::unlink(tmp.c_str());
-  if (rc != 0) {
-    if (e == EEXIST) return AlreadyExists("{} already exists", target);
-    return IOError("cannot create {}: {}", target, std::strerror(e));
-  }
-  SyncDirectory(metadata_dir);
-  return Status::OK();
+  return WriteNewFile(metadata_dir + "/" + VersionFileName(version), contents);
 }
 
 Result<Table> LoadVersion(const fs::path& table_dir, const fs::path& file, int version) {
@@ -299,6 +244,18 @@ Result<TableIdentifier> TableIdentifier::Parse(std::string_view text) {
   return id;
 }
 
+Result<Table> CreateTableWithMetadata(const std::string& table_dir, TableMetadata metadata) {
+  const std::string md = table_dir + "/metadata";
+  RETURN_IF_ERROR(WriteVersionExclusive(md, 1, SerializeTableMetadata(metadata)));
+  WriteVersionHint(md, 1);
+  Table t;
+  t.table_dir = table_dir;
+  t.metadata_path = md + "/" + VersionFileName(1);
+  t.version = 1;
+  t.metadata = std::move(metadata);
+  return t;
+}
+
 std::string TableIdentifier::ToString() const {
   std::string s;
   for (const auto& n : ns) s += n + ".";
@@ -328,16 +285,10 @@ Result<Table> FilesystemCatalog::CreateTable(const TableIdentifier& id, const Sc
   fs::create_directories(dir + "/metadata", ec);
   if (!ec) fs::create_directories(dir + "/data", ec);
   if (ec) return IOError("cannot create table directory {}: {}", dir, ec.message());
-  TableMetadata m = TableMetadata::NewTable(schema, spec, dir, properties);
-  Status st = WriteVersionExclusive(dir + "/metadata", 1, SerializeTableMetadata(m));
-  if (st.code() == ErrorCode::kAlreadyExists) return AlreadyExists("table {} already exists at {}", id.ToString(), dir);
-  RETURN_IF_ERROR(st);
-  WriteVersionHint(dir + "/metadata", 1);
-  Table t;
-  t.table_dir = dir;
-  t.metadata_path = dir + "/metadata/" + VersionFileName(1);
-  t.version = 1;
-  t.metadata = std::move(m);
+  Result<Table> t = CreateTableWithMetadata(dir, TableMetadata::NewTable(schema, spec, dir, properties));
+  if (!t.ok() && t.status().code() == ErrorCode::kAlreadyExists) {
+    return AlreadyExists("table {} already exists at {}", id.ToString(), dir);
+  }
   return t;
 }
 

@@ -54,6 +54,12 @@ Result<Table> CommitTable(const std::string& table_dir, const MetadataUpdate& up
 Result<Table> UpdateTableProperties(const std::string& table_dir, const std::map<std::string, std::string>& set,
                                     const std::vector<std::string>& remove = {}, const CommitOptions& options = {});
 
+// Publishes `metadata` as metadata/v1.metadata.json of a new table at `table_dir` (whose
+// metadata/ directory must exist), with the same no-overwrite protocol as CommitTable: a
+// table that already has v1 gives AlreadyExists. The metadata may already hold a snapshot,
+// so a table and its first data appear in one step.
+Result<Table> CreateTableWithMetadata(const std::string& table_dir, TableMetadata metadata);
+
 class FilesystemCatalog {
  public:
   explicit FilesystemCatalog(std::string warehouse);

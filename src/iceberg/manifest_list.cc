@@ -2,6 +2,7 @@
 #include "avro/container_reader.h"
 #include "avro/container_writer.h"
 #include "avro/resolve.h"
+#include "core/durable_file.h"
 #include "iceberg/manifest.h"
 #include "iceberg/manifest_schema.h"
 
@@ -113,7 +114,7 @@ Status WriteManifestList(const std::string& path, int64_t snapshot_id, std::opti
     if (!st.ok()) return st.WithContext("manifest list " + path);
   }
   ASSIGN_OR_RETURN(std::string bytes, writer.Finish());
-  return avro::WriteNewFile(path, bytes);
+  return WriteNewFile(path, bytes);
 }
 
 Result<std::vector<ManifestFile>> ReadManifestList(const std::string& path) {

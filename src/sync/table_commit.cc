@@ -1,7 +1,5 @@
 #include "sync/table_commit.h"
 
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -52,54 +50,6 @@ std::string PartitionKeyText(const DataFile& f) {
   std::string key;
   for (const Value& v : f.partition) key += v.is_null() ? "\xff|" : v.ToIcebergBytes() + "|";
   return key;
-}
-
-Status WriteFileSynced(const std::string& path, const std::string& contents) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0644);
-  if (fd < 0) return IOError("cannot create {}: {}", path, std::strerror(errno));
-  size_t done = 0;
-  while (done < contents.size()) {
-    ssize_t n = ::write(fd, contents.data() + done, contents.size() - done);
-    if (n < 0) {
-      int e = errno;
-      ::close(fd);
-      return IOError("cannot write {}: {}", path, std::strerror(e));
-    }
-    done += static_cast<size_t>(n);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) return IOError("cannot flush {}: {}", path, std::strerror(errno));
-  return Status::OK();
-}
-
-// Creates <table_dir>/metadata/v1.metadata.json holding `m`, atomically and only if no table
-// version exists: the same temp-file + link() protocol as iceberg::CommitTable.
-Result<iceberg::Table> CreateTableAtomically(const std::string& table_dir, TableMetadata m) {
-  const std::string md = table_dir + "/metadata";
-  const std::string target = md + "/v1.metadata.json";
-  const std::string tmp = md + "/.v1.metadata.json." + iceberg::NewUuid() + ".tmp";
-  RETURN_IF_ERROR(WriteFileSynced(tmp, iceberg::SerializeTableMetadata(m)));
-  const int rc = ::link(tmp.c_str(), target.c_str());
-  const int e = errno;
-  ::unlink(tmp.c_str());
-  if (rc != 0) {
-    if (e == EEXIST) return AlreadyExists("table at {} was created by another writer meanwhile", table_dir);
-    return IOError("cannot create {}: {}", target, std::strerror(e));
-  }
-  if (int dfd = ::open(md.c_str(), O_RDONLY | O_DIRECTORY); dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
-  }
-  // The hint is an optimisation for readers; loading probes for versions beyond it anyway.
-  const std::string hint_tmp = md + "/.version-hint." + iceberg::NewUuid() + ".tmp";
-  if (WriteFileSynced(hint_tmp, "1").ok()) {
-    if (::rename(hint_tmp.c_str(), (md + "/version-hint.text").c_str()) != 0) ::unlink(hint_tmp.c_str());
-  }
-  iceberg::Table t;
-  t.table_dir = table_dir;
-  t.metadata_path = target;
-  t.version = 1;
-  t.metadata = std::move(m);
-  return t;
 }
 
 // Writes one manifest with `entries` for `spec` and returns its list entry.
@@ -249,7 +199,11 @@ Result<CommittedSnapshot> CommitNewTable(const SnapshotRequest& r) {
   PutTotals(s, nullptr, added, Tally{});
   RETURN_IF_ERROR(AddSnapshot(m, r.table_dir, snapshot_id, std::nullopt, {manifest}, std::move(s), 0));
   CrashPoint("commit");
-  ASSIGN_OR_RETURN(iceberg::Table table, CreateTableAtomically(r.table_dir, std::move(m)));
+  Result<iceberg::Table> created = iceberg::CreateTableWithMetadata(r.table_dir, std::move(m));
+  if (!created.ok() && created.status().code() == ErrorCode::kAlreadyExists) {
+    return AlreadyExists("table at {} was created by another writer meanwhile", r.table_dir);
+  }
+  ASSIGN_OR_RETURN(iceberg::Table table, std::move(created));
   return CommittedSnapshot{std::move(table), snapshot_id, std::nullopt, iceberg::kOpAppend};
 }
 

@@ -11,6 +11,7 @@
 #include "avro/encoding.h"
 #include "avro/resolve.h"
 #include "avro/schema.h"
+#include "core/durable_file.h"
 #include "testing/test_util.h"
 
 namespace icesync::avro {
@@ -127,18 +128,6 @@ TEST(AvroContainer, RoundTripNullAndDeflateAcrossBlocks) {
     ASSERT_EQ(file->records.size(), 100u);
     for (int i = 0; i < 100; ++i) ExpectTestRecord(file->records[i], i);
   }
-}
-
-TEST(AvroContainer, NeverOverwritesAndLeavesNoTempFile) {
-  testing::TempDir dir;
-  const std::string path = dir.file("x.avro");
-  ASSERT_TRUE(WriteNewFile(path, "first").ok());
-  Status st = WriteNewFile(path, "second");
-  EXPECT_EQ(st.code(), ErrorCode::kAlreadyExists);
-  EXPECT_EQ(testing::ReadFile(path), "first");
-  int entries = 0;
-  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir.path())) ++entries;
-  EXPECT_EQ(entries, 1);
 }
 
 TEST(AvroContainer, RejectsValuesThatDoNotFitTheSchema) {

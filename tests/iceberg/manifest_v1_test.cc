@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "avro/container_writer.h"
+#include "core/durable_file.h"
 #include "iceberg/manifest.h"
 #include "testing/test_util.h"
 
@@ -39,7 +40,7 @@ TEST(ManifestV1, ReadsV1ManifestWithSpecDefaults) {
   }
   testing::TempDir dir;
   const std::string path = dir.file("v1.avro");
-  ASSERT_TRUE(avro::WriteNewFile(path, *w.Finish()).ok());
+  ASSERT_TRUE(WriteNewFile(path, *w.Finish()).ok());
 
   // Partition fields are matched by id (the name differs); one the file lacks reads as null.
   auto m = ReadManifest(path, {{1000, "renamed_day", DataType::Date()}, {1001, "added_later", DataType::Int32()}});
@@ -86,7 +87,7 @@ TEST(ManifestV1, ReadsV1ManifestListWithJavaNamesAndNullCounts) {
                   .ok());
   testing::TempDir dir;
   const std::string path = dir.file("snap-v1.avro");
-  ASSERT_TRUE(avro::WriteNewFile(path, *w.Finish()).ok());
+  ASSERT_TRUE(WriteNewFile(path, *w.Finish()).ok());
   auto l = ReadManifestList(path);
   ASSERT_TRUE(l.ok()) << l.status().message();
   ASSERT_EQ(l->size(), 2u);
