@@ -36,19 +36,9 @@ TEST(WriterOwnReader, EveryTypeEveryCodecRoundTrips) {
   auto schema = testdata::AllTypesSchema();
   RecordBatch batch = testdata::AllTypesBatch(schema, 300, 0, /*huge_binary=*/true);
   std::string expected = testdata::CanonicalJsonl({&batch});
-  for (CompressionCodec codec : {CompressionCodec::UNCOMPRESSED, CompressionCodec::SNAPPY, CompressionCodec::ZSTD,
-                                 CompressionCodec::GZIP}) {
-    for (bool dictionary : {true, false}) {
-      SCOPED_TRACE(std::string(CodecName(codec)) + (dictionary ? " dictionary" : " plain"));
-      TempDir dir;
-      WriterOptions options;
-      options.compression = codec;
-      options.enable_dictionary = dictionary;
-      std::string path = dir.file("t.parquet");
-      testdata::WriteBatches(path, schema, {&batch}, options);
-      EXPECT_EQ(ReadAllCanonical(path, *schema), expected);
-    }
-  }
+  testdata::ForEachCodecAndEncoding(schema, batch, [&](const std::string& path, const WriterOptions&) {
+    EXPECT_EQ(ReadAllCanonical(path, *schema), expected);
+  });
 }
 
 TEST(WriterOwnReader, ManyRowGroupsAndFooter) {

@@ -62,29 +62,19 @@ TEST(WriterRoundTrip, EveryCodecAndPlainOnly) {
   auto schema = testdata::AllTypesSchema();
   RecordBatch batch = testdata::AllTypesBatch(schema, 500);
   std::string expected = testdata::CanonicalJsonl({&batch});
-  for (CompressionCodec codec : {CompressionCodec::UNCOMPRESSED, CompressionCodec::SNAPPY, CompressionCodec::ZSTD,
-                                 CompressionCodec::GZIP}) {
-    for (bool dictionary : {true, false}) {
-      SCOPED_TRACE(std::string(CodecName(codec)) + (dictionary ? " dictionary" : " plain"));
-      TempDir dir;
-      WriterOptions options;
-      options.compression = codec;
-      options.enable_dictionary = dictionary;
-      std::string path = dir.file("t.parquet");
-      testdata::WriteBatches(path, schema, {&batch}, options);
-      auto duck = RunNode("duckdb_read.mjs", ShellQuote(path) + " --stats");
-      ASSERT_EQ(duck.exit_code, 0) << duck.err;
-      for (const std::string& line : Lines(duck.out)) {
-        auto j = nlohmann::json::parse(line);
-        EXPECT_EQ(j["compression"], CodecName(codec));
-        std::string enc = j["encodings"];
-        if (!dictionary) {
-          EXPECT_EQ(enc.find("DICTIONARY"), std::string::npos) << enc;
-        }
+  testdata::ForEachCodecAndEncoding(schema, batch, [&](const std::string& path, const WriterOptions& options) {
+    auto duck = RunNode("duckdb_read.mjs", ShellQuote(path) + " --stats");
+    ASSERT_EQ(duck.exit_code, 0) << duck.err;
+    for (const std::string& line : Lines(duck.out)) {
+      auto j = nlohmann::json::parse(line);
+      EXPECT_EQ(j["compression"], CodecName(options.compression));
+      std::string enc = j["encodings"];
+      if (!options.enable_dictionary) {
+        EXPECT_EQ(enc.find("DICTIONARY"), std::string::npos) << enc;
       }
-      ExpectReadersSeeRows(path, expected);
     }
-  }
+    ExpectReadersSeeRows(path, expected);
+  });
 }
 
 TEST(WriterRoundTrip, ManyRowGroupsPagesAndDictionaryFallback) {

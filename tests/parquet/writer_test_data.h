@@ -18,6 +18,7 @@
 #include "core/canonical_json.h"
 #include "core/decimal.h"
 #include "core/temporal.h"
+#include "testing/test_util.h"
 
 
 namespace icesync::parquet::testdata {
@@ -176,6 +177,25 @@ inline FileMetrics WriteBatches(const std::string& path, const std::shared_ptr<c
   auto m = (*w)->Close();
   EXPECT_TRUE(m.ok()) << m.status().ToString();
   return m.ok() ? *m : FileMetrics{};
+}
+
+// Writes `batch` once per writable codec, with and without dictionary encoding, each to a
+// fresh file, and calls check(path, options) on it (inside a SCOPED_TRACE naming the variant).
+template <typename Check>
+void ForEachCodecAndEncoding(const std::shared_ptr<const Schema>& schema, const RecordBatch& batch, Check check) {
+  for (CompressionCodec codec : {CompressionCodec::UNCOMPRESSED, CompressionCodec::SNAPPY, CompressionCodec::ZSTD,
+                                 CompressionCodec::GZIP}) {
+    for (bool dictionary : {true, false}) {
+      SCOPED_TRACE(std::string(CodecName(codec)) + (dictionary ? " dictionary" : " plain"));
+      testing::TempDir dir;
+      WriterOptions options;
+      options.compression = codec;
+      options.enable_dictionary = dictionary;
+      std::string path = dir.file("t.parquet");
+      WriteBatches(path, schema, {&batch}, options);
+      check(path, options);
+    }
+  }
 }
 
 }  // namespace icesync::parquet::testdata
