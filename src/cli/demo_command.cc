@@ -27,7 +27,7 @@ constexpr const char* kDemoHelp =
 void AddDemoCommand(CLI::App& app, CommandContext& ctx) {
   auto options = std::make_shared<sync::DemoOptions>();
   auto* cmd = app.add_subcommand("demo", "Export a sample SQLite database into ./demo-warehouse and show it (no server needed)");
-  cmd->description(kDemoHelp);
+  cmd->footer(kDemoHelp);
   cmd->add_option("--dir", options->dir, "Directory for demo-source.db and demo-warehouse/ (default: current directory)");
   cmd->add_option("--rows", options->orders, "Number of orders to generate (default 200000)")->check(CLI::Range(10, 100'000'000));
   cmd->callback([options, &ctx] {

@@ -119,7 +119,7 @@ void AddExportCommand(CLI::App& app, CommandContext& ctx) {
   auto flags = std::make_shared<ExportFlags>();
   sync::ExportOptions& o = flags->options;
   auto* cmd = app.add_subcommand("export", "Copy a database table or query into an Iceberg table (one atomic commit)");
-  cmd->description(kExportHelp);
+  cmd->footer(kExportHelp);
   cmd->add_option("--source", o.source,
                   "Source connection: sqlite:///path.db, postgresql://user@host:port/db, mssql://..., or an ODBC string")
       ->required();

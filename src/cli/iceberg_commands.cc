@@ -145,8 +145,8 @@ int RunDescribe(const TableArgs& args) {
 
 void AddIcebergCommands(CLI::App& app, CommandContext& ctx) {
   static TableArgs snapshots_args, describe_args;
-  auto* snapshots = app.add_subcommand(
-      "snapshots",
+  auto* snapshots = app.add_subcommand("snapshots", "List a table's snapshots (id, parent, time, operation, rows)");
+  snapshots->footer(
       std::string("List a table's snapshots: id, parent, sequence number, commit time, operation, row counts.\n") +
           kTableHelp +
           "\n\nExamples:\n"
@@ -156,8 +156,8 @@ void AddIcebergCommands(CLI::App& app, CommandContext& ctx) {
   AddTableOptions(snapshots, snapshots_args);
   snapshots->callback([&ctx] { ctx.exit_code = RunSnapshots(snapshots_args); });
 
-  auto* describe = app.add_subcommand(
-      "describe",
+  auto* describe = app.add_subcommand("describe", "Show a table's schema, partition spec, properties and current snapshot");
+  describe->footer(
       std::string("Show a table's schema (with field ids), partition spec, sort order, properties and current\n"
                   "snapshot with its summary. --format json prints the table metadata JSON.\n") +
           kTableHelp +

@@ -31,9 +31,13 @@ int main(int argc, char** argv) {
   CLI::App app{
       "icesync keeps relational tables (SQL Server, PostgreSQL, SQLite over ODBC) and Apache\n"
       "Iceberg tables in sync: incremental, exactly once, every type intact.\n\n"
+      "Start with `icesync demo` (no server needed), then `icesync <command> --help`.\n\n"
       "Examples:\n"
-      "  icesync parquet schema data.parquet      show a Parquet file's schema with field ids\n"
-      "  icesync parquet cat data.parquet --format jsonl\n",
+      "  icesync demo                               sample SQLite shop -> ./demo-warehouse\n"
+      "  icesync export --source sqlite:///shop.db --table orders --warehouse ./lake --to shop.orders\n"
+      "  icesync snapshots --warehouse ./lake shop.orders\n"
+      "  icesync scan --warehouse ./lake shop.orders --limit 10\n"
+      "  icesync parquet schema data.parquet        a Parquet file's schema with field ids\n",
       "icesync"};
   app.set_version_flag("--version", std::string(ICESYNC_CREATED_BY));
   app.require_subcommand(1);

@@ -146,9 +146,14 @@ Status RunScan(const ScanArgs& args) {
 
 void AddScanCommand(CLI::App& app, CommandContext& ctx) {
   auto args = std::make_shared<ScanArgs>();
-  auto* scan = app.add_subcommand(
-      "scan",
-      "Print the rows of an Iceberg table, deletes applied.\n"
+  auto* scan = app.add_subcommand("scan", "Print the rows of an Iceberg table (any snapshot), deletes applied");
+  scan->footer(
+      "Rows come out as JSON Lines by default, one object per row with keys sorted: lossless and\n"
+      "canonical (long and decimal as strings, dates/times/timestamps ISO with microseconds,\n"
+      "timestamptz with +00:00, uuid lowercase, binary/fixed as lowercase hex), so two scans can\n"
+      "be compared with diff. --format csv is for spreadsheets.\n"
+      "\n"
+      "Examples:\n"
       "  icesync scan --warehouse /wh sales.orders --format jsonl\n"
       "  icesync scan /wh/sales/orders --snapshot 5276958600260276572\n"
       "  icesync scan /wh/sales/orders --as-of 2024-05-01T12:00:00Z --limit 10\n"
