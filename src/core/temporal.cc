@@ -76,25 +76,22 @@ std::string FormatTimeNanos(int64_t nanos) {
   return out;
 }
 
-std::string FormatTimestampMicros(int64_t micros, bool utc) {
+namespace {
+// `ticks` of 1/ticks_per_second since the epoch, with `digits` fractional digits.
+std::string FormatTimestampTicks(int64_t ticks, int64_t ticks_per_second, int digits, bool utc) {
   std::string out;
-  const int64_t secs = FloorDiv(micros, 1000000);
+  const int64_t secs = FloorDiv(ticks, ticks_per_second);
   AppendDatePart(out, FloorDiv(secs, 86400));
   out += 'T';
-  AppendClock(out, FloorMod(secs, 86400), FloorMod(micros, 1000000), 6);
+  AppendClock(out, FloorMod(secs, 86400), FloorMod(ticks, ticks_per_second), digits);
   if (utc) out += "+00:00";
   return out;
 }
+}  // namespace
 
-std::string FormatTimestampNanos(int64_t nanos, bool utc) {
-  std::string out;
-  const int64_t secs = FloorDiv(nanos, 1000000000);
-  AppendDatePart(out, FloorDiv(secs, 86400));
-  out += 'T';
-  AppendClock(out, FloorMod(secs, 86400), FloorMod(nanos, 1000000000), 9);
-  if (utc) out += "+00:00";
-  return out;
-}
+std::string FormatTimestampMicros(int64_t micros, bool utc) { return FormatTimestampTicks(micros, 1000000, 6, utc); }
+
+std::string FormatTimestampNanos(int64_t nanos, bool utc) { return FormatTimestampTicks(nanos, 1000000000, 9, utc); }
 
 namespace {
 // Reads exactly n digits at pos.
