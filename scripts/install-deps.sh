@@ -14,7 +14,7 @@ APT_PACKAGES=(
   postgresql postgresql-client
   nodejs npm
   clang libclang-rt-14-dev
-  time procps
+  time procps python3
 )
 
 SUDO=""
