@@ -23,6 +23,11 @@ constexpr const char* kExportHelp =
     "primary key becomes the schema's identifier fields. The source (without password), the\n"
     "query and the extraction time are recorded in the snapshot summary.\n"
     "\n"
+    "--query (SQLite, PostgreSQL) types the result through a temporary view, so its columns map\n"
+    "like table columns: a computed column needs a precise type (CAST(x AS DECIMAL(18,2)) in\n"
+    "PostgreSQL; SQLite expressions have no declared type, so select table columns). A query has\n"
+    "no primary key, so the table gets no identifier fields.\n"
+    "\n"
     "Examples:\n"
     "  icesync export --source sqlite:///data/shop.db --table orders \\\n"
     "      --warehouse ./lake --to shop.orders\n"
@@ -30,13 +35,16 @@ constexpr const char* kExportHelp =
     "      --warehouse ./lake --to shop.orders --partition-by \"month(order_date)\" --replace\n"
     "  icesync export --source postgresql://etl@db1/shop --table public.orders \\\n"
     "      --where \"order_date >= '2024-01-01'\" --warehouse ./lake --to shop.orders_2024\n"
+    "  icesync export --source sqlite:///data/shop.db --warehouse ./lake --to shop.big_orders \\\n"
+    "      --query \"SELECT o.id, o.total, c.name FROM orders o JOIN customers c ON c.id = o.customer_id\"\n"
     "  icesync export --source \"Driver={ODBC Driver 18 for SQL Server};Server=sql1;UID=etl;PWD_ENV=SQLPWD\" \\\n"
     "      --table Sales.Orders --warehouse ./lake --to sales.orders \\\n"
     "      --partition-by \"day(OrderDate), bucket(16, CustomerID)\" --json\n"
     "\n"
     "Passwords: use ?password_env=NAME (URLs), PWD_ENV=NAME (ODBC strings) or $ICESYNC_PASSWORD.\n"
-    "Exit codes: 0 ok, 2 usage, 3 source/database error, 4 commit failed, 5 missing input,\n"
-    "6 unsupported type, 1 other.";
+    "Exit codes: 0 ok, 2 usage (bad flag or partition spec; table exists without --replace),\n"
+    "3 source/database error, 4 commit failed, 5 source table or file missing, 6 unsupported\n"
+    "column type, 7 warehouse not writable, 1 other.";
 
 struct ExportFlags {
   sync::ExportOptions options;
@@ -64,6 +72,13 @@ nlohmann::json ResultJson(const sync::ExportResult& r) {
 }
 
 int ExitCodeForExport(const Status& status, sync::ExportPhase phase) {
+  // The table exists and --replace is missing: the fix is a flag.
+  if (status.code() == ErrorCode::kAlreadyExists && phase == sync::ExportPhase::kValidate) return 2;
+  // The warehouse cannot be written, found before reading the source or while writing files.
+  if (status.code() == ErrorCode::kIOError &&
+      (phase == sync::ExportPhase::kValidate || phase == sync::ExportPhase::kWrite)) {
+    return 7;
+  }
   switch (phase) {
     case sync::ExportPhase::kValidate:
       return ExitCodeFor(status);
@@ -83,21 +98,26 @@ int ExitCodeForExport(const Status& status, sync::ExportPhase phase) {
   return 1;
 }
 
+// Reports a failed export on stderr (and as {"ok":false,...} on stdout with --json).
+int ReportExportError(const Status& status, int exit_code, bool json) {
+  std::fprintf(stderr, "icesync: error: %s\n", status.message().c_str());
+  if (json) {
+    nlohmann::json j = {{"ok", false}, {"error", status.message()}, {"exit_code", exit_code}};
+    std::printf("%s\n", j.dump().c_str());
+  }
+  return exit_code;
+}
+
 }  // namespace
 
 int RunExport(sync::ExportOptions options, bool json, bool quiet) {
-  if (Status st = sync::ValidateExportOptions(options); !st.ok()) return ReportError(st);
+  if (Status st = sync::ValidateExportOptions(options); !st.ok()) return ReportExportError(st, ExitCodeFor(st), json);
   sync::ProgressReporter progress(sync::ProgressReporter::DetectMode(stderr, json || quiet), stderr, "export");
   sync::ExportPhase phase = sync::ExportPhase::kValidate;
   Result<sync::ExportResult> result = sync::Export(options, &progress, &phase);
   progress.Finish();
   if (!result.ok()) {
-    std::fprintf(stderr, "icesync: error: %s\n", result.status().message().c_str());
-    if (json) {
-      nlohmann::json j = {{"ok", false}, {"error", result.status().message()}};
-      std::printf("%s\n", j.dump().c_str());
-    }
-    return ExitCodeForExport(result.status(), phase);
+    return ReportExportError(result.status(), ExitCodeForExport(result.status(), phase), json);
   }
   const sync::ExportResult& r = *result;
   if (json) {
@@ -125,7 +145,7 @@ void AddExportCommand(CLI::App& app, CommandContext& ctx) {
       ->required();
   cmd->add_option("--table", o.table, "Source table, [schema.]table (e.g. public.orders, Sales.Orders)");
   cmd->add_option("--where", o.where, "Only rows matching this SQL predicate (source dialect)");
-  cmd->add_option("--query", o.query, "Export the result of this SELECT instead of a table");
+  cmd->add_option("--query", o.query, "Export the result of this SELECT instead of a table (SQLite, PostgreSQL)");
   cmd->add_option("--warehouse", o.warehouse, "Warehouse directory (filesystem catalog)")->required();
   cmd->add_option("--to", o.target, "Target Iceberg table, namespace.table (e.g. shop.orders)")->required();
   cmd->add_option("--partition-by", o.partition_by,
@@ -145,7 +165,8 @@ void AddExportCommand(CLI::App& app, CommandContext& ctx) {
   cmd->callback([flags, &ctx] {
     Result<int64_t> size = sync::ParseByteSize(flags->target_file_size);
     if (!size.ok()) {
-      ctx.exit_code = ReportError(size.status().WithContext("--target-file-size"));
+      Status st = size.status().WithContext("--target-file-size");
+      ctx.exit_code = ReportExportError(st, ExitCodeFor(st), flags->json);
       return;
     }
     flags->options.target_file_size = *size;
