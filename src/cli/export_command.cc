@@ -98,12 +98,16 @@ int ExitCodeForExport(const Status& status, sync::ExportPhase phase) {
   return 1;
 }
 
+// Messages may quote source names that are not UTF-8: invalid bytes print as U+FFFD rather
+// than aborting the dump.
+std::string JsonText(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
+
 // Reports a failed export on stderr (and as {"ok":false,...} on stdout with --json).
 int ReportExportError(const Status& status, int exit_code, bool json) {
   std::fprintf(stderr, "icesync: error: %s\n", status.message().c_str());
   if (json) {
     nlohmann::json j = {{"ok", false}, {"error", status.message()}, {"exit_code", exit_code}};
-    std::printf("%s\n", j.dump().c_str());
+    std::printf("%s\n", JsonText(j).c_str());
   }
   return exit_code;
 }
@@ -123,7 +127,7 @@ int RunExport(sync::ExportOptions options, bool json, bool quiet) {
   if (json) {
     nlohmann::json j = ResultJson(r);
     j["ok"] = true;
-    std::printf("%s\n", j.dump().c_str());
+    std::printf("%s\n", JsonText(j).c_str());
   } else if (!quiet) {
     std::printf("exported %s rows into %s (%s, snapshot %lld) in %s files, %s, %.1f s (%s rows/s)\n",
                 sync::FormatCount(r.rows).c_str(), r.table.c_str(), r.operation.c_str(),
@@ -156,8 +160,8 @@ void AddExportCommand(CLI::App& app, CommandContext& ctx) {
       ->check(CLI::IsMember({"zstd", "snappy", "gzip", "none"}));
   cmd->add_flag("--replace", o.replace, "Replace an existing table's contents (new overwrite snapshot; history kept)");
   cmd->add_option("--parallel", o.parallel,
-                  "Read over N connections by primary-key ranges (gives up the single consistent view\n"
-                  "unless the server shares one snapshot)")
+                  "Not supported yet (above 1 is refused): will read over N connections by primary-key\n"
+                  "ranges")
       ->check(CLI::Range(1, 64));
   cmd->add_option("--batch-rows", o.batch_rows, "Rows fetched per batch (default 16384)")->check(CLI::Range(1, 1 << 22));
   cmd->add_flag("--json", flags->json, "Print the result as one JSON object (rows, files, bytes, snapshot_id, ...)");

@@ -6,6 +6,8 @@
 #include <chrono>
 #include <filesystem>
 
+#include <fmt/format.h>
+
 #include "core/temporal.h"
 #include "iceberg/filesystem_catalog.h"
 #include "sync/crash_point.h"
@@ -18,7 +20,56 @@ namespace icesync::sync {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// Iceberg metadata is JSON, so every name and path it records must be UTF-8, while SQLite (and
+// servers with legacy encodings) accept any bytes in names.
+bool IsUtf8(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    const auto b = static_cast<uint8_t>(s[i]);
+    const int extra = b < 0x80 ? 0 : (b >> 5) == 0x6 ? 1 : (b >> 4) == 0xE ? 2 : (b >> 3) == 0x1E ? 3 : -1;
+    if (extra < 0 || s.size() - i <= static_cast<size_t>(extra)) return false;  // truncated sequence
+    uint32_t cp = extra == 0 ? b : (b & (0x7F >> (extra + 1)));
+    for (int k = 1; k <= extra; ++k) {
+      const auto c = static_cast<uint8_t>(s[i + static_cast<size_t>(k)]);
+      if ((c >> 6) != 0x2) return false;
+      cp = (cp << 6) | (c & 0x3F);
+    }
+    static constexpr uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
+    if (cp < kMin[extra] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += static_cast<size_t>(extra) + 1;
+  }
+  return true;
+}
+
+// `s` with every byte outside printable ASCII as \xHH, for messages about non-UTF-8 names.
+std::string Escaped(std::string_view s) {
+  std::string out;
+  for (char ch : s) {
+    const auto c = static_cast<uint8_t>(ch);
+    if (c >= 0x20 && c < 0x7F) {
+      out += ch;
+    } else {
+      out += fmt::format("\\x{:02X}", c);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 Status ValidateExportOptions(const ExportOptions& o) {
+  for (const auto& [flag, value] : {std::pair<const char*, const std::string&>{"--source", o.source},
+                                    {"--table", o.table},
+                                    {"--where", o.where},
+                                    {"--query", o.query},
+                                    {"--warehouse", o.warehouse},
+                                    {"--to", o.target},
+                                    {"--partition-by", o.partition_by}}) {
+    if (!IsUtf8(value)) {
+      return InvalidArgument("{} '{}' is not valid UTF-8; Iceberg metadata records it as JSON text", flag, Escaped(value));
+    }
+  }
   if (o.source.empty()) return InvalidArgument("--source is required (e.g. sqlite:///path/shop.db)");
   if (o.table.empty() == o.query.empty()) {
     return InvalidArgument("give either --table (optionally with --where) or --query, not {}",
@@ -106,6 +157,13 @@ Result<ExportResult> Export(const ExportOptions& options, ProgressReporter* prog
   if (progress) progress->Note(options.query.empty() ? "reading " + options.table + " from the source" : "running the query");
   ASSIGN_OR_RETURN(std::unique_ptr<SourceReader> source, SourceReader::Open(options.source, options.table, options.query));
   phase.Set(ExportPhase::kValidate);
+  for (const Field& f : source->schema()->fields()) {
+    if (!IsUtf8(f.name)) {
+      return Unsupported("column '{}' of {} has a name that is not valid UTF-8, which Iceberg requires; select it "
+                         "under another name (--query \"SELECT ... AS new_name\") or rename it in a view",
+                         Escaped(f.name), source->table().name.ToString());
+    }
+  }
   ASSIGN_OR_RETURN(TargetLayout layout,
                    PrepareTarget(*source->schema(), options.partition_by, base ? &base->metadata : nullptr));
   RETURN_IF_ERROR(CheckWritable(table_dir));

@@ -1,9 +1,11 @@
 // Reads an exported table back with an independent reader and prints its rows as canonical
 // JSON Lines (sorted), for comparison with the source rows:
 //
-//   node tests/js/export_readback.mjs duckdb <file listing data file paths, one per line>
+//   node tests/js/export_readback.mjs duckdb <file listing data file paths, one per line> [<table dir>]
 //       DuckDB's Parquet reader over the committed data files: exact values for every type
 //       (long/decimal as strings, dates/timestamps ISO with microseconds, binary as hex).
+//       With the table directory, columns are named as in the table's current schema, matched
+//       by the field ids in the files (Parquet names are Avro-compatible forms of them).
 //   node tests/js/export_readback.mjs icebird <table dir> [<metadata file name>]
 //       icebird reading the Iceberg table (the given metadata version: time travel).
 //   node tests/js/export_readback.mjs icebird-form <table dir> <jsonl file>
@@ -35,11 +37,23 @@ function jsonNumber(x) {
   return String(x)
 }
 
-async function duckdbRows(listFile) {
+async function duckdbRows(listFile, tableDir) {
   const files = readFileSync(listFile, 'utf8').split('\n').filter(Boolean)
   const db = await DuckDBInstance.create(':memory:')
   const con = await db.connect()
   if (files.length === 0) return []
+  // Parquet column name -> table column name, through the field id (from the first file: one
+  // snapshot's files share a schema).
+  const tableName = new Map()
+  if (tableDir) {
+    const byId = new Map(currentSchema(latestMetadata(tableDir)).fields.map(f => [f.id, f.name]))
+    const fileSchema = (await con.runAndReadAll(
+      `SELECT name, field_id FROM parquet_schema('${files[0].replaceAll("'", "''")}') WHERE field_id IS NOT NULL`)).getRowObjectsJS()
+    for (const c of fileSchema) {
+      if (!byId.has(Number(c.field_id))) throw new Error(`column ${c.name}: field id ${c.field_id} is not in the table schema`)
+      tableName.set(c.name, byId.get(Number(c.field_id)))
+    }
+  }
   // hive_partitioning off: DuckDB would otherwise replace columns by the values it decodes from
   // partition directory names (txt=a+b), which are not what the files hold.
   const source = `read_parquet([${files.map(f => `'${f.replaceAll("'", "''")}'`).join(',')}], hive_partitioning = false)`
@@ -48,16 +62,17 @@ async function duckdbRows(listFile) {
   const cols = described.map(d => {
     const q = '"' + d.column_name.replaceAll('"', '""') + '"'
     const t = d.column_type
-    if (t === 'BIGINT' || t === 'HUGEINT' || t.startsWith('DECIMAL') || t === 'UUID') return { name: d.column_name, sql: `CAST(${q} AS VARCHAR)`, kind: 'string' }
-    if (t === 'DATE') return { name: d.column_name, sql: `CAST(${q} AS VARCHAR)`, kind: 'string' }
-    if (t === 'TIMESTAMP') return { name: d.column_name, sql: `CAST(epoch_us(${q}) AS VARCHAR)`, kind: 'ts' }
-    if (t === 'TIMESTAMP WITH TIME ZONE') return { name: d.column_name, sql: `CAST(epoch_us(${q}) AS VARCHAR)`, kind: 'tstz' }
-    if (t === 'TIME') return { name: d.column_name, sql: `CAST(${q} AS VARCHAR)`, kind: 'time' }
-    if (t === 'BLOB') return { name: d.column_name, sql: `lower(hex(${q}))`, kind: 'string' }
+    const name = tableName.get(d.column_name) ?? d.column_name
+    if (t === 'BIGINT' || t === 'HUGEINT' || t.startsWith('DECIMAL') || t === 'UUID') return { name, sql: `CAST(${q} AS VARCHAR)`, kind: 'string' }
+    if (t === 'DATE') return { name, sql: `CAST(${q} AS VARCHAR)`, kind: 'string' }
+    if (t === 'TIMESTAMP') return { name, sql: `CAST(epoch_us(${q}) AS VARCHAR)`, kind: 'ts' }
+    if (t === 'TIMESTAMP WITH TIME ZONE') return { name, sql: `CAST(epoch_us(${q}) AS VARCHAR)`, kind: 'tstz' }
+    if (t === 'TIME') return { name, sql: `CAST(${q} AS VARCHAR)`, kind: 'time' }
+    if (t === 'BLOB') return { name, sql: `lower(hex(${q}))`, kind: 'string' }
     if (t === 'BOOLEAN' || t === 'INTEGER' || t === 'SMALLINT' || t === 'TINYINT' || t === 'DOUBLE' || t === 'FLOAT') {
-      return { name: d.column_name, sql: q, kind: 'number' }
+      return { name, sql: q, kind: 'number' }
     }
-    return { name: d.column_name, sql: q, kind: 'string' }
+    return { name, sql: q, kind: 'string' }
   })
   const reader = await con.runAndReadAll(`SELECT ${cols.map(c => c.sql).join(', ')} FROM ${source}`)
   const lines = []
@@ -166,10 +181,13 @@ function asIcebirdReturns(type, v) {
   return v
 }
 
-function icebirdForm(tableDir, jsonlFile) {
+function latestMetadata(tableDir) {
   const hint = readFileSync(`${tableDir}/metadata/version-hint.text`, 'utf8').trim()
-  const metadata = JSON.parse(readFileSync(`${tableDir}/metadata/v${hint}.metadata.json`, 'utf8'))
-  const schema = currentSchema(metadata)
+  return JSON.parse(readFileSync(`${tableDir}/metadata/v${hint}.metadata.json`, 'utf8'))
+}
+
+function icebirdForm(tableDir, jsonlFile) {
+  const schema = currentSchema(latestMetadata(tableDir))
   return readFileSync(jsonlFile, 'utf8').split('\n').filter(Boolean).map(line => {
     const row = JSON.parse(line)
     return canonicalObject(schema.fields.map(f => [f.name, icebirdValue(f.type, asIcebirdReturns(f.type, row[f.name] ?? null))]))
@@ -179,7 +197,7 @@ function icebirdForm(tableDir, jsonlFile) {
 const [mode, arg, extra] = process.argv.slice(2)
 let lines
 if (mode === 'duckdb') {
-  lines = await duckdbRows(arg)
+  lines = await duckdbRows(arg, extra)
 } else if (mode === 'icebird') {
   let name = extra
   if (!name) name = 'v' + readFileSync(`${arg}/metadata/version-hint.text`, 'utf8').trim() + '.metadata.json'
@@ -187,7 +205,7 @@ if (mode === 'duckdb') {
 } else if (mode === 'icebird-form') {
   lines = icebirdForm(arg, extra)
 } else {
-  console.error('usage: export_readback.mjs duckdb LISTFILE | icebird TABLE_DIR [METADATA_FILE] | icebird-form TABLE_DIR JSONL')
+  console.error('usage: export_readback.mjs duckdb LISTFILE [TABLE_DIR] | icebird TABLE_DIR [METADATA_FILE] | icebird-form TABLE_DIR JSONL')
   process.exit(2)
 }
 lines.sort()

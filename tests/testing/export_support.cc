@@ -159,7 +159,7 @@ std::string DuckdbRows(const std::string& table_dir) {
   std::string list;
   for (const std::string& f : CommittedDataFiles(table_dir)) list += f + "\n";
   icesync::testing::WriteFile(tmp.file("files.txt"), list);
-  return ReadBack("duckdb " + ShellQuote(tmp.file("files.txt")));
+  return ReadBack("duckdb " + ShellQuote(tmp.file("files.txt")) + " " + ShellQuote(table_dir));
 }
 
 std::string IcebirdRows(const std::string& table_dir) { return ReadBack("icebird " + ShellQuote(table_dir)); }
