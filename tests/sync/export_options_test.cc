@@ -61,6 +61,44 @@ TEST_F(ExportOptionsTest, JsonReportsWhatWasCommitted) {
   EXPECT_NE(e["error"].get<std::string>().find("--replace"), std::string::npos) << again.out;
 }
 
+TEST_F(ExportOptionsTest, HumanOutputSaysWhatWasCommitted) {
+  Load(10);
+  if (HasFatalFailure()) return;
+  CommandResult r = Icesync("export --source " + ShellQuote(sqlite_url()) + " --table all_types --warehouse " +
+                            ShellQuote(warehouse()) + " --to shop.items");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const iceberg::Table t = LoadTable(TableDir("shop.items"));
+  EXPECT_NE(r.out.find("exported 14 rows into shop.items (append, snapshot " +
+                       std::to_string(t.metadata.current_snapshot_id.value_or(0)) + ") in 1 files"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("metadata: " + t.metadata_path), std::string::npos) << r.out;
+}
+
+// Every codec writes files DuckDB reads, and the table records the codec for other writers.
+TEST_F(ExportOptionsTest, EveryCompressionCodecReadsBack) {
+  Load(30);
+  if (HasFatalFailure()) return;
+  for (const char* codec : {"zstd", "snappy", "gzip", "none"}) {
+    SCOPED_TRACE(codec);
+    const std::string target = std::string("codecs.") + codec;
+    CommandResult r = Export(sqlite_url(), "all_types", target, std::string("--compression ") + codec);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const std::string table_dir = TableDir(target);
+    ExpectSameLines(Rows([](int64_t) { return true; }), DuckdbRows(table_dir), "DuckDB");
+    const std::string stored = std::string(codec) == "none" ? "UNCOMPRESSED" : codec;
+    CommandResult meta = Icesync("parquet meta " + ShellQuote(CommittedDataFiles(table_dir)[0]));
+    std::string upper = stored;
+    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    EXPECT_NE(meta.out.find(" " + upper + " "), std::string::npos) << meta.out.substr(0, 2000);
+    EXPECT_EQ(LoadTable(table_dir).metadata.properties.at("write.parquet.compression-codec"),
+              std::string(codec) == "none" ? "uncompressed" : codec);
+  }
+  CommandResult bad = Export(sqlite_url(), "all_types", "codecs.bad", "--compression lz9");
+  EXPECT_EQ(bad.exit_code, 2) << bad.err;
+  EXPECT_NE(bad.err.find("lz9"), std::string::npos) << bad.err;
+}
+
 TEST_F(ExportOptionsTest, SmallTargetFileSizeRollsFilesInEachPartition) {
   Load(800);
   if (HasFatalFailure()) return;

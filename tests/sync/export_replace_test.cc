@@ -14,6 +14,8 @@
 namespace icesync::sync::testing {
 namespace {
 
+namespace fs = std::filesystem;
+
 constexpr int kGeneratedRows = 60;  // ids 1..64
 constexpr const char* kPartitionBy = "--partition-by 'month(day), bucket(4, id)'";
 
@@ -181,6 +183,28 @@ TEST_P(ExportCrashTest, KilledExportLeavesTheTableAsItWasAndARerunCommitsExactly
   ExpectSameLines(RowsUpTo(64), DuckdbRows(table_dir), "DuckDB over the re-run's committed files");
   EXPECT_GT(FilesUnder(table_dir + "/data").size(), CommittedDataFiles(table_dir).size())
       << "orphans stay on disk, unreferenced";
+}
+
+// ICESYNC_PAUSE_AT holds the export at a point so that it can be killed from outside (as an
+// operator's kill or a host shutdown would): SIGTERM while data files are open.
+TEST_F(ExportReplaceTest, ExportTerminatedFromOutsideLeavesNoTable) {
+  const std::string pause_file = dir_.file("paused");
+  const std::string export_cmd = "ICESYNC_PAUSE_AT=extract ICESYNC_PAUSE_FILE=" + ShellQuote(pause_file) + " " +
+                                 ShellQuote(icesync::testing::IcesyncBinary()) + " export --source " +
+                                 ShellQuote(sqlite_url()) + " --table all_types --warehouse " + ShellQuote(warehouse()) +
+                                 " --to shop.items -q --batch-rows 8 " + kPartitionBy;
+  CommandResult r = icesync::testing::RunCommand(
+      export_cmd + " & pid=$!; n=0; while [ ! -e " + ShellQuote(pause_file) +
+      " ] && [ $n -lt 200 ]; do sleep 0.05; n=$((n+1)); done; kill -TERM $pid; wait $pid; echo \"rc=$?\"");
+  EXPECT_EQ(r.out, "rc=143\n") << "terminated by SIGTERM while paused; stderr: " << r.err;
+  EXPECT_TRUE(fs::exists(pause_file));
+  auto id = iceberg::TableIdentifier::Parse("shop.items");
+  ASSERT_TRUE(id.ok());
+  EXPECT_FALSE(iceberg::FilesystemCatalog(warehouse()).TableExists(*id));
+  EXPECT_FALSE(FilesUnder(TableDir("shop.items") + "/data").empty()) << "it was stopped with files open";
+  CommandResult rerun = Export(sqlite_url(), "all_types", "shop.items", kPartitionBy);
+  ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
+  ExpectSameLines(RowsUpTo(64), ScanRows(warehouse(), "shop.items"), "scan after the re-run");
 }
 
 INSTANTIATE_TEST_SUITE_P(Points, ExportCrashTest,

@@ -14,6 +14,8 @@
 #include "db/db_test_support.h"
 #include "iceberg/filesystem_catalog.h"
 #include "iceberg/scan_planner.h"
+#include "parquet/parquet_reader.h"
+#include "sync/partitioned_writer.h"
 
 namespace icesync::sync::testing {
 
@@ -134,6 +136,46 @@ std::vector<std::string> CommittedDataFiles(const std::string& table_dir, int64_
   }
   std::sort(out.begin(), out.end());
   return out;
+}
+
+void ExpectRowsInTheirPartitions(const std::string& table_dir) {
+  auto table = iceberg::LoadTableDir(table_dir);
+  ASSERT_TRUE(table.ok()) << table.status().ToString();
+  auto plan = iceberg::PlanScan(*table, iceberg::ScanOptions{});
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  iceberg::TableFileMapper mapper = table->FileMapper(false);
+  for (const iceberg::FileScanTask& task : plan->tasks) {
+    const iceberg::PartitionSpec* spec = table->metadata.SpecById(task.data.spec_id);
+    ASSERT_NE(spec, nullptr);
+    const std::vector<Value>& tuple = task.data.file.partition;
+    ASSERT_EQ(tuple.size(), spec->fields().size()) << task.data.path();
+    auto local = mapper.ToLocal(task.data.path());
+    ASSERT_TRUE(local.ok()) << local.status().ToString();
+    auto reader = parquet::ParquetReader::Open(*local);
+    ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+    for (int rg = 0; rg < (*reader)->num_row_groups(); ++rg) {
+      RecordBatch batch;
+      Status st = (*reader)->ReadRowGroup(rg, parquet::ScanOptions{}, &batch);
+      ASSERT_TRUE(st.ok()) << st.ToString();
+      for (size_t p = 0; p < spec->fields().size(); ++p) {
+        const iceberg::PartitionField& pf = spec->fields()[p];
+        std::optional<size_t> column;
+        for (size_t c = 0; c < batch.num_columns(); ++c) {
+          if (batch.schema()->field(c).id == pf.source_id) column = c;
+        }
+        ASSERT_TRUE(column.has_value()) << "no column with field id " << pf.source_id << " in " << *local;
+        for (int64_t r = 0; r < batch.num_rows(); ++r) {
+          auto value = pf.transform.Apply(ValueAt(batch.column(*column), r));
+          ASSERT_TRUE(value.ok()) << value.status().ToString();
+          if (!(*value == tuple[p]) || value->is_null() != tuple[p].is_null()) {
+            ADD_FAILURE() << *local << " row " << r << ": " << pf.name << " is " << value->ToString()
+                          << ", the file's partition says " << tuple[p].ToString();
+            return;
+          }
+        }
+      }
+    }
+  }
 }
 
 std::string ScanRows(const std::string& warehouse, const std::string& table, int64_t snapshot_id) {

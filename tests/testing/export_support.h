@@ -54,6 +54,10 @@ iceberg::Table LoadTable(const std::string& table_dir);
 // Data file paths of the table's current snapshot (or `snapshot_id`), from its manifests.
 std::vector<std::string> CommittedDataFiles(const std::string& table_dir, int64_t snapshot_id = 0);
 
+// Every row of every committed data file belongs to the file's partition: applying the spec's
+// transforms to the row's values (read back from the file) gives the file's partition tuple.
+void ExpectRowsInTheirPartitions(const std::string& table_dir);
+
 // Sorted canonical rows as each reader returns them.
 std::string ScanRows(const std::string& warehouse, const std::string& table, int64_t snapshot_id = 0);
 std::string DuckdbRows(const std::string& table_dir);  // DuckDB over CommittedDataFiles
