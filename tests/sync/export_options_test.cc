@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <map>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -112,6 +113,23 @@ TEST_F(ExportOptionsTest, SmallTargetFileSizeRollsFilesInEachPartition) {
   for (const auto& [dir, n] : files_per_partition) EXPECT_GE(n, 3) << dir;
   EXPECT_EQ(nlohmann::json::parse(r.out)["files"], files_per_partition.begin()->second + files_per_partition.rbegin()->second);
   ExpectReadersSeeRows(warehouse(), "shop.items", table_dir, Rows([](int64_t) { return true; }));
+}
+
+// More partitions than files kept open (64): the least recently used file is closed and a
+// later row of its partition starts a new file; every row still lands in its partition once.
+TEST_F(ExportOptionsTest, MorePartitionsThanOpenFiles) {
+  Load(400);
+  if (HasFatalFailure()) return;
+  CommandResult r = Export(sqlite_url(), "all_types", "shop.spread", "--partition-by 'bucket(100, id)' --batch-rows 50");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string table_dir = TableDir("shop.spread");
+  ExpectSameLines(Rows([](int64_t) { return true; }), ScanRows(warehouse(), "shop.spread"), "icesync scan");
+  ExpectRowsInTheirPartitions(table_dir);
+  std::set<std::string> partitions;
+  const std::vector<std::string> files = CommittedDataFiles(table_dir);
+  for (const std::string& f : files) partitions.insert(fs::path(f).parent_path().string());
+  EXPECT_GT(partitions.size(), 64u);
+  EXPECT_GT(files.size(), partitions.size()) << "files closed for the open-file limit were continued in new ones";
 }
 
 TEST_F(ExportOptionsTest, WhereExportsTheMatchingRows) {

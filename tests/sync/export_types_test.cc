@@ -206,6 +206,25 @@ TEST_F(PostgresExportTest, EveryTypeReadsBackExactlyInEveryLayout) {
   EXPECT_NE(r.out.find("\"source\""), std::string::npos) << r.out;
 }
 
+// A table in a mixed-case schema with a name that needs quoting, given as SQL users write it.
+TEST_F(PostgresExportTest, QuotedSchemaAndTableNames) {
+  server_->Psql(
+      "DROP SCHEMA IF EXISTS \"Sales\" CASCADE; CREATE SCHEMA \"Sales\";"
+      "CREATE TABLE \"Sales\".\"Order Lines\" (\"Line ID\" bigint PRIMARY KEY, qty integer);"
+      "INSERT INTO \"Sales\".\"Order Lines\" VALUES (1, 5), (2, NULL);");
+  CommandResult r = Export(server_->Url(), "\"Sales\".\"Order Lines\"", "sales.order_lines");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ExpectSameLines("{\"Line ID\":\"1\",\"qty\":5}\n{\"Line ID\":\"2\",\"qty\":null}\n",
+                  ScanRows(warehouse(), "sales.order_lines"), "icesync scan");
+  const iceberg::Table t = LoadTable(TableDir("sales.order_lines"));
+  EXPECT_EQ(t.metadata.CurrentSchema()->identifier_field_ids(), std::vector<int>{1});
+  EXPECT_EQ(t.metadata.properties.at("icesync.source-table"), "Sales.Order Lines");
+  // Unquoted, PostgreSQL folds to lower case: that table does not exist, and the message says so.
+  CommandResult folded = Export(server_->Url(), "Sales.Order_Lines", "sales.other");
+  EXPECT_EQ(folded.exit_code, 5) << folded.err;
+  EXPECT_NE(folded.err.find("Order_Lines"), std::string::npos) << folded.err;
+}
+
 TEST_F(PostgresExportTest, QueryColumnsKeepTheirTypes) {
   auto schema = AllTypesSchema();
   RecordBatch rows = AllTypesRows(schema, 10, /*sqlite=*/false);
