@@ -107,6 +107,40 @@ TEST_F(SqliteExportTest, EveryTypeReadsBackExactlyInEveryLayout) {
   EXPECT_NE(source.find(sqlite_path()), std::string::npos) << source;
 }
 
+// A SQLite file written by another program (values as SQL text, not through icesync's
+// loader): text dates and times in the forms SQLite users write, offsets normalised to UTC,
+// decimals stored as REAL/INTEGER under NUMERIC affinity, 'true' in a BOOLEAN column, text in
+// a BLOB column. The expected rows are written out by hand from the INSERTs (sorted bytewise,
+// as the readers' output is).
+TEST_F(SqliteExportTest, RowsWrittenByOtherProgramsReadBackTyped) {
+  CommandResult created = icesync::testing::RunCommand(
+      "sqlite3 " + ShellQuote(sqlite_path()) +
+      " \"CREATE TABLE t (id INTEGER PRIMARY KEY, ts DATETIME, tz TIMESTAMPTZ, d DATE, amount DECIMAL(10,2), "
+      "ok BOOLEAN, note VARCHAR(20), raw BLOB, r REAL, t TIME);"
+      "INSERT INTO t VALUES (1, '2024-01-02 03:04:05', '2024-01-02 03:04:05+02:00', '2024-02-29', 12.5, 1, "
+      "'\xc3\xbc', X'00ff', 1.5, '12:34:56');"
+      "INSERT INTO t VALUES (2, '2024-01-02T03:04:05.123456', '2024-01-02T03:04:05.5Z', '0001-01-01', 7, 0, '', "
+      "X'', 0.1, '23:59:59.999999');"
+      "INSERT INTO t VALUES (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);"
+      "INSERT INTO t VALUES (4, '2024-01-02 03:04', '2024-01-02 03:04:05.123-05:30', '9999-12-31', '99999999.99', "
+      "'true', 'x', 'text', 1e308, '01:02');\"");
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  CommandResult r = Export(sqlite_url(), "t", "raw.t");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string expected =
+      "{\"amount\":\"12.50\",\"d\":\"2024-02-29\",\"id\":\"1\",\"note\":\"\xc3\xbc\",\"ok\":true,\"r\":1.5,"
+      "\"raw\":\"00ff\",\"t\":\"12:34:56.000000\",\"ts\":\"2024-01-02T03:04:05.000000\","
+      "\"tz\":\"2024-01-02T01:04:05.000000+00:00\"}\n"
+      "{\"amount\":\"7.00\",\"d\":\"0001-01-01\",\"id\":\"2\",\"note\":\"\",\"ok\":false,\"r\":0.1,\"raw\":\"\","
+      "\"t\":\"23:59:59.999999\",\"ts\":\"2024-01-02T03:04:05.123456\",\"tz\":\"2024-01-02T03:04:05.500000+00:00\"}\n"
+      "{\"amount\":\"99999999.99\",\"d\":\"9999-12-31\",\"id\":\"4\",\"note\":\"x\",\"ok\":true,\"r\":1e+308,"
+      "\"raw\":\"74657874\",\"t\":\"01:02:00.000000\",\"ts\":\"2024-01-02T03:04:00.000000\","
+      "\"tz\":\"2024-01-02T08:34:05.123000+00:00\"}\n"
+      "{\"amount\":null,\"d\":null,\"id\":\"3\",\"note\":null,\"ok\":null,\"r\":null,\"raw\":null,\"t\":null,"
+      "\"ts\":null,\"tz\":null}\n";
+  ExpectReadersSeeRows(warehouse(), "raw.t", TableDir("raw.t"), expected);
+}
+
 // Every transform on the types it applies to, several at once (one file per distinct tuple).
 // icebird cannot read manifests whose partition tuples hold decimals (truncate of a decimal),
 // so the rows are compared through icesync scan and DuckDB only.
