@@ -19,6 +19,10 @@ constexpr const char* kExportHelp =
     "only when every file is written. A failed or interrupted export leaves the table as it was\n"
     "(absent, or at its previous snapshot) and can simply be run again.\n"
     "\n"
+    "The table lives in <warehouse>/<namespace>/<table> (metadata/ and data/), a filesystem\n"
+    "catalog that Spark, Trino, DuckDB and PyIceberg open. An existing table is only replaced\n"
+    "with --replace; its earlier snapshots stay readable (icesync scan --snapshot ID).\n"
+    "\n"
     "The Iceberg schema comes from the source's column metadata (docs/type-mapping.md); the\n"
     "primary key becomes the schema's identifier fields. The source (without password), the\n"
     "query and the extraction time are recorded in the snapshot summary.\n"
@@ -155,7 +159,8 @@ void AddExportCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--partition-by", o.partition_by,
                   "Partition spec, e.g. \"day(order_date), bucket(16, customer_id)\"; transforms: identity,\n"
                   "year, month, day, hour, bucket(N, col), truncate(W, col)");
-  cmd->add_option("--target-file-size", flags->target_file_size, "Roll data files at about this size (default 128MB)");
+  cmd->add_option("--target-file-size", flags->target_file_size,
+                  "Roll data files at about this size, e.g. 512MB or 1GB (default 128MB, at least 1KB)");
   cmd->add_option("--compression", o.compression, "Parquet compression: zstd (default), snappy, gzip, none")
       ->check(CLI::IsMember({"zstd", "snappy", "gzip", "none"}));
   cmd->add_flag("--replace", o.replace, "Replace an existing table's contents (new overwrite snapshot; history kept)");

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <map>
 #include <set>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -179,6 +180,37 @@ TEST_F(ExportOptionsTest, QueryExportsItsResultColumnsAndRows) {
   EXPECT_NE(broken.err.find("nope"), std::string::npos) << broken.err;
   EXPECT_FALSE(fs::exists(TableDir("shop.untyped")));
   EXPECT_FALSE(fs::exists(TableDir("shop.broken")));
+}
+
+// The help teaches: examples, what --replace keeps, exit codes; and its SQLite examples are
+// accepted as written (they fail only because /data/shop.db does not exist here).
+TEST(ExportHelpTest, ExamplesParseAndExitCodesAreListed) {
+  CommandResult help = Icesync("export --help");
+  ASSERT_EQ(help.exit_code, 0) << help.err;
+  for (const char* part : {"Examples:", "--partition-by", "--replace", "--query", "--where", "--json",
+                           "icesync scan --snapshot", "Exit codes:", "7 warehouse not writable"}) {
+    EXPECT_NE(help.out.find(part), std::string::npos) << part;
+  }
+  std::istringstream in(help.out);
+  std::string line, example;
+  int sqlite_examples = 0;
+  for (std::string next; std::getline(in, next);) {
+    if (example.empty() && next.rfind("  icesync export ", 0) != 0) continue;
+    example += next;
+    if (!example.empty() && example.back() == '\\') {
+      example.pop_back();
+      continue;
+    }
+    if (example.find("sqlite:///data/shop.db") != std::string::npos) {
+      ++sqlite_examples;
+      const std::string args = example.substr(example.find("export "));
+      CommandResult r = Icesync(args);
+      EXPECT_EQ(r.exit_code, 5) << args << "\n" << r.err;
+      EXPECT_NE(r.err.find("/data/shop.db does not exist"), std::string::npos) << r.err;
+    }
+    example.clear();
+  }
+  EXPECT_GE(sqlite_examples, 2);
 }
 
 }  // namespace
