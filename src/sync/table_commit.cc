@@ -82,7 +82,11 @@ Result<iceberg::Table> CreateTableAtomically(const std::string& table_dir, Table
   const int e = errno;
   ::unlink(tmp.c_str());
   if (rc != 0) {
-    if (e == EEXIST) return AlreadyExists("table at {} was created by another writer meanwhile", table_dir);
+    if (e == EEXIST) {
+      return AlreadyExists("table at {} was created by another writer while this job ran, and this job committed "
+                           "nothing; run it again with --replace to replace that table's contents",
+                           table_dir);
+    }
     return IOError("cannot create {}: {}", target, std::strerror(e));
   }
   if (int dfd = ::open(md.c_str(), O_RDONLY | O_DIRECTORY); dfd >= 0) {

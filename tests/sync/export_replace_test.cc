@@ -207,6 +207,40 @@ TEST_F(ExportReplaceTest, ExportTerminatedFromOutsideLeavesNoTable) {
   ExpectSameLines(RowsUpTo(64), ScanRows(warehouse(), "shop.items"), "scan after the re-run");
 }
 
+// Another writer commits while an export waits between writing its files and committing:
+// the export must not overwrite that commit (a --replace started from an older snapshot, or a
+// new table someone else created meanwhile). It fails with the commit exit code, and the
+// other writer's snapshot stays current.
+TEST_F(ExportReplaceTest, ConcurrentCommitMakesTheSlowerExportFail) {
+  for (const bool replace : {true, false}) {
+    SCOPED_TRACE(replace ? "replace" : "new table");
+    const std::string target = replace ? "shop.replaced" : "shop.created";
+    if (replace) {
+      CommandResult old = Export(sqlite_url(), "all_types", target, "--where 'id <= 20'");
+      ASSERT_EQ(old.exit_code, 0) << old.err;
+    }
+    const std::string pause_file = dir_.file(replace ? "paused-replace" : "paused-create");
+    const std::string slow = "ICESYNC_PAUSE_AT=files-written ICESYNC_PAUSE_FILE=" + ShellQuote(pause_file) + " " +
+                             ShellQuote(icesync::testing::IcesyncBinary()) + " export --source " +
+                             ShellQuote(sqlite_url()) + " --table all_types --warehouse " + ShellQuote(warehouse()) +
+                             " --to " + target + " -q" + (replace ? " --replace" : "");
+    const std::string fast = ShellQuote(icesync::testing::IcesyncBinary()) + " export --source " +
+                             ShellQuote(sqlite_url()) + " --table all_types --where 'id <= 30' --warehouse " +
+                             ShellQuote(warehouse()) + " --to " + target + " -q --replace >/dev/null 2>&1";
+    CommandResult r = icesync::testing::RunCommand(
+        slow + " & pid=$!; n=0; while [ ! -e " + ShellQuote(pause_file) + " ] && [ $n -lt 200 ]; do sleep 0.05; " +
+        "n=$((n+1)); done; " + fast + "; echo \"other=$?\"; rm -f " + ShellQuote(pause_file) +
+        "; wait $pid; echo \"slow=$?\"");
+    EXPECT_EQ(r.out, "other=0\nslow=4\n") << r.err;
+    EXPECT_NE(r.err.find(replace ? "changed while this job ran" : "created by another writer"), std::string::npos)
+        << r.err;
+    EXPECT_NE(r.err.find(replace ? "run the job again" : "again with --replace"), std::string::npos) << r.err;
+    // The other writer's rows, in its snapshot, are what the table holds.
+    ExpectSameLines(RowsUpTo(30), ScanRows(warehouse(), target), "scan after the conflict");
+    EXPECT_EQ(LoadTable(TableDir(target)).metadata.snapshots.size(), replace ? 2u : 1u);
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Points, ExportCrashTest,
                          ::testing::Combine(::testing::Values("extract", "files-written", "commit"),
                                             ::testing::Bool()),
