@@ -67,7 +67,9 @@ Status ValidateExportOptions(const ExportOptions& o) {
                                     {"--to", o.target},
                                     {"--partition-by", o.partition_by}}) {
     if (!IsUtf8(value)) {
-      return InvalidArgument("{} '{}' is not valid UTF-8; Iceberg metadata records it as JSON text", flag, Escaped(value));
+      // The source may hold a password: it is never echoed.
+      const std::string shown = std::string(flag) == "--source" ? "" : " '" + Escaped(value) + "'";
+      return InvalidArgument("{}{} is not valid UTF-8; Iceberg metadata records it as JSON text", flag, shown);
     }
   }
   if (o.source.empty()) return InvalidArgument("--source is required (e.g. sqlite:///path/shop.db)");

@@ -50,7 +50,10 @@ Status CheckSqliteFileExists(const std::string& connection) {
     if (k == "driver") driver = value;
     if (k == "database") database = value;
   }
-  if (driver.find("sqlite") == std::string::npos || database.empty() || database == ":memory:") return Status::OK();
+  if (driver.find("sqlite") == std::string::npos || database.empty() || database == ":memory:" ||
+      database.rfind("file:", 0) == 0) {
+    return Status::OK();  // not SQLite, or an in-memory/URI database the driver resolves
+  }
   std::error_code ec;
   if (!std::filesystem::exists(database, ec)) {
     return NotFound("source database {} does not exist; check the path in --source "

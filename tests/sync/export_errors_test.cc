@@ -74,6 +74,7 @@ TEST_F(ExportErrorsTest, BadInputsFailClearlyAndWriteNothing) {
 TEST_F(ExportErrorsTest, BadSourcesFailClearlyAndWriteNothing) {
   ExpectFails("sqlite://", {"sqlite URL without a file", "orders", "", 2, {"sqlite URL names no file"}});
   ExpectFails("oracle://db1/x", {"unknown URL scheme", "orders", "", 2, {"oracle", "postgresql://"}});
+  ExpectFails("sqlite:///tmp/pass\xffword.db", {"source not UTF-8", "orders", "", 2, {"--source is not valid UTF-8"}});
   // A missing SQLite file is an error, not a new empty database.
   const std::string missing = dir_.file("typo.db");
   ExpectFails("sqlite://" + missing, {"missing SQLite file", "orders", "", 5, {"typo.db", "does not exist"}});
