@@ -144,6 +144,8 @@ Result<ExportResult> Export(const ExportOptions& options, ProgressReporter* prog
   const std::string warehouse = fs::absolute(options.warehouse, ec).lexically_normal().string();
   iceberg::FilesystemCatalog catalog(warehouse);
   const std::string table_dir = catalog.TableDir(id);
+  // Before connecting to the source: a warehouse that cannot be written fails fast.
+  RETURN_IF_ERROR(CheckWritable(table_dir));
   std::optional<iceberg::Table> base;
   if (catalog.TableExists(id)) {
     if (!options.replace) {
@@ -168,7 +170,6 @@ Result<ExportResult> Export(const ExportOptions& options, ProgressReporter* prog
   }
   ASSIGN_OR_RETURN(TargetLayout layout,
                    PrepareTarget(*source->schema(), options.partition_by, base ? &base->metadata : nullptr));
-  RETURN_IF_ERROR(CheckWritable(table_dir));
   auto target_schema = std::make_shared<const Schema>(layout.schema);
 
   phase.Set(ExportPhase::kSource);

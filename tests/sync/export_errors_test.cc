@@ -69,6 +69,13 @@ TEST_F(ExportErrorsTest, BadInputsFailClearlyAndWriteNothing) {
       {"where without a table", "", "--query 'SELECT 1' --where 'id > 1'", 2, {"--where"}},
   };
   for (const BadExport& c : cases) ExpectFails(sqlite_url(), c);
+  for (const char* target : {"nonamespace", "a/b.orders", "shop..orders"}) {
+    SCOPED_TRACE(target);
+    CommandResult r = Export(sqlite_url(), "orders", target);
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("namespace.table"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(warehouse()));
+  }
 }
 
 TEST_F(ExportErrorsTest, BadSourcesFailClearlyAndWriteNothing) {
@@ -85,13 +92,17 @@ TEST_F(ExportErrorsTest, BadSourcesFailClearlyAndWriteNothing) {
               {"unreachable server", "public.orders", "", 3, {"127.0.0.1", port.c_str()}});
 }
 
-TEST_F(ExportErrorsTest, UnwritableWarehouseFailsBeforeReadingAnything) {
+TEST_F(ExportErrorsTest, UnwritableWarehouseFailsBeforeConnecting) {
   // A warehouse below a regular file can never be created (this holds for root too).
   const std::string plain = dir_.file("plain-file");
   icesync::testing::WriteFile(plain, "x");
   ExpectFails(sqlite_url(), {"warehouse below a file", "orders", "", 7, {"plain-file", "not a directory"}},
               plain + "/lake");
   EXPECT_EQ(icesync::testing::ReadFile(plain), "x");
+  // Checked before the source is opened: even a missing source reports the warehouse.
+  ExpectFails("sqlite://" + dir_.file("missing.db"),
+              {"warehouse below a file, missing source", "orders", "", 7, {"not a directory"}},
+              dir_.file("plain-file") + "/lake");
   if (geteuid() == 0) {
     std::printf("[ note ] running as root: a read-only directory does not stop root, so only the file case ran\n");
     return;

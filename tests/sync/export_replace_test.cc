@@ -77,8 +77,11 @@ TEST_F(ExportReplaceTest, ReplaceAddsAnOverwriteSnapshotAndKeepsHistory) {
   EXPECT_EQ(current->summary.at("total-records"), "40");
 
   ExpectReadersSeeRows(warehouse(), "shop.items", table_dir, RowsUpTo(40));
-  // Time travel: the first snapshot still returns the old rows.
+  // Time travel: the first snapshot still returns the old rows, to icesync and to icebird
+  // (given the first metadata version, whose current snapshot is the first one).
   ExpectSameLines(RowsUpTo(64), ScanRows(warehouse(), "shop.items", first_snapshot), "scan --snapshot <first>");
+  ExpectSameLines(IcebirdForm(table_dir, RowsUpTo(64)), IcebirdRows(table_dir, "v1.metadata.json"),
+                  "icebird over v1.metadata.json");
 }
 
 // A replace follows the source's new shape: a column added (new field id, old ids kept) and a

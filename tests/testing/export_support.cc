@@ -204,7 +204,9 @@ std::string DuckdbRows(const std::string& table_dir) {
   return ReadBack("duckdb " + ShellQuote(tmp.file("files.txt")) + " " + ShellQuote(table_dir));
 }
 
-std::string IcebirdRows(const std::string& table_dir) { return ReadBack("icebird " + ShellQuote(table_dir)); }
+std::string IcebirdRows(const std::string& table_dir, const std::string& metadata_file) {
+  return ReadBack("icebird " + ShellQuote(table_dir) + (metadata_file.empty() ? "" : " " + ShellQuote(metadata_file)));
+}
 
 std::string IcebirdForm(const std::string& table_dir, const std::string& expected) {
   TempDir tmp;

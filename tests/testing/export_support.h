@@ -61,7 +61,8 @@ void ExpectRowsInTheirPartitions(const std::string& table_dir);
 // Sorted canonical rows as each reader returns them.
 std::string ScanRows(const std::string& warehouse, const std::string& table, int64_t snapshot_id = 0);
 std::string DuckdbRows(const std::string& table_dir);  // DuckDB over CommittedDataFiles
-std::string IcebirdRows(const std::string& table_dir);
+// icebird over the newest metadata version, or over metadata/<metadata_file> (time travel).
+std::string IcebirdRows(const std::string& table_dir, const std::string& metadata_file = "");
 // `expected` (exact canonical lines) reduced to what icebird can return: decimals via
 // float64, timestamps to the millisecond, binary decoded as UTF-8 (tests/js/export_readback.mjs).
 std::string IcebirdForm(const std::string& table_dir, const std::string& expected);
