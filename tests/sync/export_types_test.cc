@@ -240,6 +240,47 @@ TEST_F(PostgresExportTest, EveryTypeReadsBackExactlyInEveryLayout) {
   EXPECT_NE(r.out.find("\"source\""), std::string::npos) << r.out;
 }
 
+// The export reads one state of the table: rows deleted and changed by another session while
+// it runs (held after its first batch) are exported as they were when it started. The next
+// export sees the change. Then a kill mid-export leaves the table at that snapshot.
+TEST_F(PostgresExportTest, ReadsOneConsistentStateWhileTheTableChanges) {
+  auto schema = AllTypesSchema();
+  RecordBatch rows = AllTypesRows(schema, kGeneratedRows, /*sqlite=*/false);
+  CreateAndLoad(server_->Url(), "export_moving", schema, rows);
+  if (HasFatalFailure()) return;
+  const std::string pause_file = dir_.file("paused");
+  const std::string slow = "ICESYNC_PAUSE_AT=extract ICESYNC_PAUSE_FILE=" + ShellQuote(pause_file) + " " +
+                           ShellQuote(icesync::testing::IcesyncBinary()) + " export --source " +
+                           ShellQuote(server_->Url()) + " --table export_moving --batch-rows 4 --warehouse " +
+                           ShellQuote(warehouse()) + " --to shop.moving -q";
+  const std::string change = server_->PsqlCommand() + " -c " +
+                             ShellQuote("DELETE FROM export_moving WHERE id > 10; UPDATE export_moving SET txt = 'changed'");
+  CommandResult r = icesync::testing::RunCommand(
+      slow + " & pid=$!; n=0; while [ ! -e " + ShellQuote(pause_file) + " ] && [ $n -lt 200 ]; do sleep 0.05; " +
+      "n=$((n+1)); done; " + change + " && echo changed; rm -f " + ShellQuote(pause_file) + "; wait $pid; echo \"rc=$?\"");
+  ASSERT_EQ(r.out, "changed\nrc=0\n") << r.err;
+  const std::string table_dir = TableDir("shop.moving");
+  ExpectSameLines(SortedCanonicalLines(rows), ScanRows(warehouse(), "shop.moving"), "the state the export started from");
+  const int64_t first = LoadTable(table_dir).metadata.current_snapshot_id.value_or(0);
+
+  CommandResult again = Export(server_->Url(), "export_moving", "shop.moving", "--replace");
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  const std::string now = ScanRows(warehouse(), "shop.moving");
+  EXPECT_EQ(LineCount(now), 10u);
+  size_t changed = 0;
+  for (size_t at = now.find("\"txt\":\"changed\""); at != std::string::npos; at = now.find("\"txt\":\"changed\"", at + 1)) {
+    ++changed;
+  }
+  EXPECT_EQ(changed, 10u) << now.substr(0, 2000);
+  const int64_t second = LoadTable(table_dir).metadata.current_snapshot_id.value_or(0);
+  ExpectSameLines(SortedCanonicalLines(rows), ScanRows(warehouse(), "shop.moving", first), "scan --snapshot <first>");
+
+  CommandResult killed = Export(server_->Url(), "export_moving", "shop.moving", "--replace", "ICESYNC_CRASH_AT=commit");
+  EXPECT_EQ(killed.exit_code, 128 + 9) << killed.err;
+  EXPECT_EQ(LoadTable(table_dir).metadata.current_snapshot_id, second);
+  EXPECT_EQ(ScanRows(warehouse(), "shop.moving"), now);
+}
+
 // A table in a mixed-case schema with a name that needs quoting, given as SQL users write it.
 TEST_F(PostgresExportTest, QuotedSchemaAndTableNames) {
   server_->Psql(
