@@ -243,7 +243,11 @@ Result<ExportResult> Export(const ExportOptions& options, ProgressReporter* prog
   req.summary["icesync.isolation"] = source->isolation();
   req.summary["icesync.job-id"] = wo.job_id;
   req.properties["icesync.source"] = source->redacted_source();
-  if (!source->from_query()) req.properties["icesync.source-table"] = source->table().name.ToString();
+  if (source->from_query()) {
+    req.removed_properties.push_back("icesync.source-table");  // a replaced table's earlier source
+  } else {
+    req.properties["icesync.source-table"] = source->table().name.ToString();
+  }
   req.properties["write.parquet.compression-codec"] = options.compression == "none" ? "uncompressed" : options.compression;
   req.properties["write.target-file-size-bytes"] = std::to_string(options.target_file_size);
   if (base) req.expected_snapshot_id = base->metadata.current_snapshot_id;

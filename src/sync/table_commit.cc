@@ -228,6 +228,7 @@ void ApplyLayout(TableMetadata& m, const SnapshotRequest& r) {
   if (m.SpecById(r.spec.spec_id()) == nullptr) m.specs.push_back(r.spec);
   m.default_spec_id = r.spec.spec_id();
   m.last_partition_id = std::max(m.last_partition_id, r.spec.last_field_id());
+  for (const std::string& k : r.removed_properties) m.properties.erase(k);
   for (const auto& [k, v] : r.properties) m.properties[k] = v;
 }
 

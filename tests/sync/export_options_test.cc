@@ -169,6 +169,14 @@ TEST_F(ExportOptionsTest, QueryExportsItsResultColumnsAndRows) {
   iceberg::Table t = LoadTable(table_dir);
   EXPECT_EQ(t.metadata.CurrentSnapshot()->summary.at("icesync.source-query"), query);
   EXPECT_TRUE(t.metadata.CurrentSchema()->identifier_field_ids().empty()) << "a query has no primary key";
+  EXPECT_EQ(t.metadata.properties.count("icesync.source-table"), 0u);
+
+  // Replacing a table exported from a table with a query drops the old source table property.
+  ASSERT_EQ(Export(sqlite_url(), "all_types", "shop.from_table").exit_code, 0);
+  ASSERT_EQ(LoadTable(TableDir("shop.from_table")).metadata.properties.count("icesync.source-table"), 1u);
+  CommandResult replaced = Export(sqlite_url(), "", "shop.from_table", "--replace --query " + ShellQuote(query));
+  ASSERT_EQ(replaced.exit_code, 0) << replaced.err;
+  EXPECT_EQ(LoadTable(TableDir("shop.from_table")).metadata.properties.count("icesync.source-table"), 0u);
 
   // A computed column has no declared type in SQLite: an error naming it, nothing written.
   CommandResult untyped = Export(sqlite_url(), "", "shop.untyped", "--query 'SELECT id, id * 2 AS twice FROM all_types'");
