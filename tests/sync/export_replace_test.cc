@@ -191,16 +191,9 @@ TEST_P(ExportCrashTest, KilledExportLeavesTheTableAsItWasAndARerunCommitsExactly
 // ICESYNC_PAUSE_AT holds the export at a point so that it can be killed from outside (as an
 // operator's kill or a host shutdown would): SIGTERM while data files are open.
 TEST_F(ExportReplaceTest, ExportTerminatedFromOutsideLeavesNoTable) {
-  const std::string pause_file = dir_.file("paused");
-  const std::string export_cmd = "ICESYNC_PAUSE_AT=extract ICESYNC_PAUSE_FILE=" + ShellQuote(pause_file) + " " +
-                                 ShellQuote(icesync::testing::IcesyncBinary()) + " export --source " +
-                                 ShellQuote(sqlite_url()) + " --table all_types --warehouse " + ShellQuote(warehouse()) +
-                                 " --to shop.items -q --batch-rows 8 " + kPartitionBy;
-  CommandResult r = icesync::testing::RunCommand(
-      export_cmd + " & pid=$!; n=0; while [ ! -e " + ShellQuote(pause_file) +
-      " ] && [ $n -lt 200 ]; do sleep 0.05; n=$((n+1)); done; kill -TERM $pid; wait $pid; echo \"rc=$?\"");
-  EXPECT_EQ(r.out, "rc=143\n") << "terminated by SIGTERM while paused; stderr: " << r.err;
-  EXPECT_TRUE(fs::exists(pause_file));
+  CommandResult r = ExportPausedAt("extract", "", AfterPause::kTerminate, sqlite_url(), "all_types", "shop.items",
+                                   std::string("--batch-rows 8 ") + kPartitionBy);
+  EXPECT_EQ(r.out, "export=143\n") << "terminated by SIGTERM while paused; stderr: " << r.err;
   auto id = iceberg::TableIdentifier::Parse("shop.items");
   ASSERT_TRUE(id.ok());
   EXPECT_FALSE(iceberg::FilesystemCatalog(warehouse()).TableExists(*id));
@@ -222,19 +215,10 @@ TEST_F(ExportReplaceTest, ConcurrentCommitMakesTheSlowerExportFail) {
       CommandResult old = Export(sqlite_url(), "all_types", target, "--where 'id <= 20'");
       ASSERT_EQ(old.exit_code, 0) << old.err;
     }
-    const std::string pause_file = dir_.file(replace ? "paused-replace" : "paused-create");
-    const std::string slow = "ICESYNC_PAUSE_AT=files-written ICESYNC_PAUSE_FILE=" + ShellQuote(pause_file) + " " +
-                             ShellQuote(icesync::testing::IcesyncBinary()) + " export --source " +
-                             ShellQuote(sqlite_url()) + " --table all_types --warehouse " + ShellQuote(warehouse()) +
-                             " --to " + target + " -q" + (replace ? " --replace" : "");
-    const std::string fast = ShellQuote(icesync::testing::IcesyncBinary()) + " export --source " +
-                             ShellQuote(sqlite_url()) + " --table all_types --where 'id <= 30' --warehouse " +
-                             ShellQuote(warehouse()) + " --to " + target + " -q --replace >/dev/null 2>&1";
-    CommandResult r = icesync::testing::RunCommand(
-        slow + " & pid=$!; n=0; while [ ! -e " + ShellQuote(pause_file) + " ] && [ $n -lt 200 ]; do sleep 0.05; " +
-        "n=$((n+1)); done; " + fast + "; echo \"other=$?\"; rm -f " + ShellQuote(pause_file) +
-        "; wait $pid; echo \"slow=$?\"");
-    EXPECT_EQ(r.out, "other=0\nslow=4\n") << r.err;
+    const std::string other = ExportCommand(sqlite_url(), "all_types", target, "--where 'id <= 30' --replace");
+    CommandResult r = ExportPausedAt("files-written", other + " >/dev/null 2>&1; echo \"other=$?\"", AfterPause::kResume,
+                                     sqlite_url(), "all_types", target, replace ? "--replace" : "");
+    EXPECT_EQ(r.out, "other=0\nexport=4\n") << r.err;
     EXPECT_NE(r.err.find(replace ? "changed while this job ran" : "created by another writer"), std::string::npos)
         << r.err;
     EXPECT_NE(r.err.find(replace ? "run the job again" : "again with --replace"), std::string::npos) << r.err;

@@ -248,17 +248,11 @@ TEST_F(PostgresExportTest, ReadsOneConsistentStateWhileTheTableChanges) {
   RecordBatch rows = AllTypesRows(schema, kGeneratedRows, /*sqlite=*/false);
   CreateAndLoad(server_->Url(), "export_moving", schema, rows);
   if (HasFatalFailure()) return;
-  const std::string pause_file = dir_.file("paused");
-  const std::string slow = "ICESYNC_PAUSE_AT=extract ICESYNC_PAUSE_FILE=" + ShellQuote(pause_file) + " " +
-                           ShellQuote(icesync::testing::IcesyncBinary()) + " export --source " +
-                           ShellQuote(server_->Url()) + " --table export_moving --batch-rows 4 --warehouse " +
-                           ShellQuote(warehouse()) + " --to shop.moving -q";
   const std::string change = server_->PsqlCommand() + " -c " +
                              ShellQuote("DELETE FROM export_moving WHERE id > 10; UPDATE export_moving SET txt = 'changed'");
-  CommandResult r = icesync::testing::RunCommand(
-      slow + " & pid=$!; n=0; while [ ! -e " + ShellQuote(pause_file) + " ] && [ $n -lt 200 ]; do sleep 0.05; " +
-      "n=$((n+1)); done; " + change + " && echo changed; rm -f " + ShellQuote(pause_file) + "; wait $pid; echo \"rc=$?\"");
-  ASSERT_EQ(r.out, "changed\nrc=0\n") << r.err;
+  CommandResult r = ExportPausedAt("extract", change + " && echo changed", AfterPause::kResume, server_->Url(),
+                                   "export_moving", "shop.moving", "--batch-rows 4");
+  ASSERT_EQ(r.out, "changed\nexport=0\n") << r.err;
   const std::string table_dir = TableDir("shop.moving");
   ExpectSameLines(SortedCanonicalLines(rows), ScanRows(warehouse(), "shop.moving"), "the state the export started from");
   const int64_t first = LoadTable(table_dir).metadata.current_snapshot_id.value_or(0);

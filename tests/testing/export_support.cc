@@ -274,13 +274,29 @@ std::string ExportFixture::TableDir(const std::string& target) const {
   return iceberg::FilesystemCatalog(warehouse()).TableDir(*id);
 }
 
+std::string ExportFixture::ExportCommand(const std::string& source, const std::string& table,
+                                         const std::string& target, const std::string& extra) const {
+  std::string command = ShellQuote(IcesyncBinary()) + " export --source " + ShellQuote(source);
+  if (!table.empty()) command += " --table " + ShellQuote(table);
+  command += " --warehouse " + ShellQuote(warehouse()) + " --to " + ShellQuote(target) + " -q";
+  if (!extra.empty()) command += " " + extra;
+  return command;
+}
+
 CommandResult ExportFixture::Export(const std::string& source, const std::string& table, const std::string& target,
                                     const std::string& extra, const std::string& env) const {
-  std::string args = "export --source " + ShellQuote(source);
-  if (!table.empty()) args += " --table " + ShellQuote(table);
-  args += " --warehouse " + ShellQuote(warehouse()) + " --to " + ShellQuote(target) + " -q";
-  if (!extra.empty()) args += " " + extra;
-  return Icesync(args, env);
+  return RunCommand((env.empty() ? "" : env + " ") + ExportCommand(source, table, target, extra));
+}
+
+CommandResult ExportFixture::ExportPausedAt(const std::string& point, const std::string& meanwhile, AfterPause after,
+                                            const std::string& source, const std::string& table,
+                                            const std::string& target, const std::string& extra) const {
+  const std::string pause_file = ShellQuote(dir_.file("paused-" + point + "-" + target));
+  const std::string resume = after == AfterPause::kResume ? "rm -f " + pause_file : "kill -TERM $pid";
+  return RunCommand("ICESYNC_PAUSE_AT=" + point + " ICESYNC_PAUSE_FILE=" + pause_file + " " +
+                    ExportCommand(source, table, target, extra) + " & pid=$!; n=0; while [ ! -e " + pause_file +
+                    " ] && [ $n -lt 200 ]; do sleep 0.05; n=$((n+1)); done; " + (meanwhile.empty() ? ":" : meanwhile) +
+                    "; " + resume + "; wait $pid; echo \"export=$?\"");
 }
 
 }  // namespace icesync::sync::testing

@@ -14,7 +14,6 @@
 #include <vector>
 
 #include "core/batch.h"
-#include "db/connection.h"
 #include "iceberg/catalog.h"
 #include "testing/test_util.h"
 
@@ -94,6 +93,17 @@ class ExportFixture : public ::testing::Test {
   // (`table` empty: no --table, e.g. with --query in EXTRA).
   CommandResult Export(const std::string& source, const std::string& table, const std::string& target,
                        const std::string& extra = "", const std::string& env = "") const;
+  // That command line, for composing shell scripts.
+  std::string ExportCommand(const std::string& source, const std::string& table, const std::string& target,
+                            const std::string& extra = "") const;
+
+  enum class AfterPause { kResume, kTerminate };
+  // Runs the export held at crash point `point` (ICESYNC_PAUSE_AT). Once it waits there, runs
+  // the shell command `meanwhile` (its output kept), then lets the export carry on or sends it
+  // SIGTERM. stdout ends with "export=<the export's exit status>\n".
+  CommandResult ExportPausedAt(const std::string& point, const std::string& meanwhile, AfterPause after,
+                               const std::string& source, const std::string& table, const std::string& target,
+                               const std::string& extra = "") const;
 
   TempDir dir_;
 };
