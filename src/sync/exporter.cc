@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <vector>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -120,6 +121,59 @@ std::string IsoNow() {
   return FormatTimestampMicros(micros, true);
 }
 
+// What a failed (not killed) run wrote is removed again, so that a failed export leaves the
+// warehouse as it found it: the data files this job closed (named <job id>-NNNNN.parquet;
+// open ones delete their temporary files themselves), then the directories that became empty,
+// up to the table directory and its namespace directories if this run created them. Files of
+// other jobs are never touched. A killed run cannot clean up; its files stay unreferenced.
+class FailedRunCleanup {
+ public:
+  // Notes the directories that creating `dir` will create (deepest first).
+  FailedRunCleanup(const std::string& dir, std::string job_id) : root_(dir), job_id_(std::move(job_id)) {
+    std::error_code ec;
+    for (fs::path p = dir; !p.empty() && !fs::exists(p, ec); p = p.parent_path()) created_.push_back(p);
+  }
+  ~FailedRunCleanup() {
+    if (!failed_) return;
+    std::error_code ec;
+    std::vector<fs::path> dirs;
+    for (auto it = fs::recursive_directory_iterator(root_, ec); !ec && it != fs::recursive_directory_iterator();
+         it.increment(ec)) {
+      if (it->is_directory(ec)) {
+        dirs.push_back(it->path());
+      } else if (it->path().filename().string().rfind(job_id_ + "-", 0) == 0) {
+        fs::remove(it->path(), ec);
+      }
+    }
+    // Deepest first: partition directories, then what this run created above them.
+    std::sort(dirs.begin(), dirs.end(), [](const fs::path& a, const fs::path& b) { return a.string() > b.string(); });
+    for (const fs::path& d : dirs) RemoveIfEmpty(d);
+    for (const fs::path& d : created_) RemoveIfEmpty(d);
+  }
+  void Succeeded() { failed_ = false; }
+
+ private:
+  static void RemoveIfEmpty(const fs::path& dir) {
+    std::error_code ec;
+    if (fs::is_directory(dir, ec) && fs::is_empty(dir, ec)) fs::remove(dir, ec);
+  }
+  fs::path root_;
+  std::string job_id_;
+  std::vector<fs::path> created_;
+  bool failed_ = true;
+};
+
+// A value the source holds that its column's type does not allow (SQLite stores any value in
+// any column) is an error of the source, not of the command line: reported as such, naming
+// the table, with the ways out.
+Status SourceReadError(const Status& st, const SourceReader& source) {
+  if (st.code() != ErrorCode::kInvalidArgument) return st;
+  return DatabaseError("reading {}: {}; correct the value in the source, or export the column converted or "
+                       "excluded with --query",
+                       source.from_query() ? std::string("the --query result") : source.table().name.ToString(),
+                       st.message());
+}
+
 // Tracks the phase for the caller's exit code.
 struct PhaseTracker {
   ExportPhase* out;
@@ -188,6 +242,7 @@ Result<ExportResult> Export(const ExportOptions& options, ProgressReporter* prog
   wo.job_id = iceberg::NewUuid();
   wo.target_file_size = options.target_file_size;
   wo.max_open_files = options.max_open_files;
+  FailedRunCleanup cleanup(wo.data_dir, wo.job_id);
   fs::create_directories(wo.data_dir, ec);
   if (ec) return IOError("cannot create {}: {}", wo.data_dir, ec.message());
   ParquetSinkOptions so;
@@ -205,8 +260,9 @@ Result<ExportResult> Export(const ExportOptions& options, ProgressReporter* prog
   bool first = true;
   for (;;) {
     phase.Set(ExportPhase::kSource);
-    ASSIGN_OR_RETURN(bool more, extractor->Next(&batch));
-    if (!more) break;
+    Result<bool> more = extractor->Next(&batch);
+    if (!more.ok()) return SourceReadError(more.status(), *source);
+    if (!*more) break;
     phase.Set(ExportPhase::kWrite);
     // Same columns in the same order; only the field ids may differ (a replaced table keeps
     // its ids), so the columns move over without copying.
@@ -253,6 +309,7 @@ Result<ExportResult> Export(const ExportOptions& options, ProgressReporter* prog
   if (base) req.expected_snapshot_id = base->metadata.current_snapshot_id;
   Result<CommittedSnapshot> committed = base ? CommitOverwrite(req) : CommitNewTable(req);
   if (!committed.ok()) return committed.status().WithContext("committing " + id.ToString());
+  cleanup.Succeeded();
 
   ExportResult r;
   r.table = id.ToString();

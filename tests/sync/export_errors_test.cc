@@ -115,6 +115,38 @@ TEST_F(ExportErrorsTest, UnwritableWarehouseFailsBeforeConnecting) {
   chmod(ro.c_str(), 0755);
 }
 
+// A value the column's type does not allow (SQLite keeps any value in any column), met after
+// data files were already written and closed: a source error naming the table, column and
+// value; the run removes what it wrote, so a new table leaves no trace and a replaced one
+// keeps exactly its files.
+TEST_F(ExportErrorsTest, BadSourceValueFailsAndLeavesNothingBehind) {
+  auto conn = db::Connection::Open(sqlite_url());
+  ASSERT_TRUE(conn.ok()) << conn.status().ToString();
+  ASSERT_TRUE((*conn)->Execute("CREATE TABLE events (id INTEGER PRIMARY KEY, d DATE, payload TEXT)").ok());
+  ASSERT_TRUE((*conn)->Execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500) "
+                               "INSERT INTO events SELECT i, date('2024-01-01', '+' || (i % 60) || ' days'), "
+                               "hex(randomblob(64)) FROM n")
+                  .ok());
+  const std::string flags = "--partition-by 'month(d)' --target-file-size 4KB --batch-rows 50";
+  CommandResult good = Export(sqlite_url(), "events", "shop.replaced", flags);
+  ASSERT_EQ(good.exit_code, 0) << good.err;
+  // Files roll within each partition: the failing runs below close files before the bad row.
+  ASSERT_GT(CommittedDataFiles(TableDir("shop.replaced")).size(), 6u);
+  const std::vector<std::string> files_before = FilesUnder(TableDir("shop.replaced"));
+  ASSERT_TRUE((*conn)->Execute("INSERT INTO events VALUES (1000, 'not a date', 'x')").ok());
+
+  CommandResult fresh = Export(sqlite_url(), "events", "shop.fresh", flags);
+  EXPECT_EQ(fresh.exit_code, 3) << fresh.err;
+  for (const char* part : {"events", "column d", "'not a date'", "--query"}) {
+    EXPECT_NE(fresh.err.find(part), std::string::npos) << part << " in: " << fresh.err;
+  }
+  EXPECT_FALSE(fs::exists(warehouse() + "/shop/fresh")) << "the failed run left files behind";
+
+  CommandResult replace = Export(sqlite_url(), "events", "shop.replaced", flags + " --replace");
+  EXPECT_EQ(replace.exit_code, 3) << replace.err;
+  EXPECT_EQ(FilesUnder(TableDir("shop.replaced")), files_before);
+}
+
 class PostgresExportErrorsTest : public ExportFixture {
  protected:
   void SetUp() override {
