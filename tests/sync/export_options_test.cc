@@ -136,7 +136,8 @@ TEST_F(ExportOptionsTest, MorePartitionsThanOpenFiles) {
 TEST_F(ExportOptionsTest, WhereExportsTheMatchingRows) {
   Load(60);
   if (HasFatalFailure()) return;
-  CommandResult r = Export(sqlite_url(), "all_types", "shop.some", "--where 'id > 10 AND id <= 30' --json");
+  // One row per fetch and per batch: the smallest batches still give every row once.
+  CommandResult r = Export(sqlite_url(), "all_types", "shop.some", "--where 'id > 10 AND id <= 30' --batch-rows 1 --json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(nlohmann::json::parse(r.out)["rows"], 20);
   const std::string table_dir = TableDir("shop.some");
