@@ -17,11 +17,21 @@ constexpr const char* kExportHelp =
     "Rows stream from one consistent read of the source into Parquet data files (rolled at\n"
     "--target-file-size, one set per partition); the table appears, or gets its new snapshot,\n"
     "only when every file is written. A failed or interrupted export leaves the table as it was\n"
-    "(absent, or at its previous snapshot) and can simply be run again.\n"
+    "(absent, or at its previous snapshot) and can simply be run again; a failed one also removes\n"
+    "the files it wrote.\n"
+    "\n"
+    "The table lives in <warehouse>/<namespace>/<table> (metadata/ and data/), a filesystem\n"
+    "catalog that Spark, Trino, DuckDB and PyIceberg open. An existing table is only replaced\n"
+    "with --replace; its earlier snapshots stay readable (icesync scan --snapshot ID).\n"
     "\n"
     "The Iceberg schema comes from the source's column metadata (docs/type-mapping.md); the\n"
     "primary key becomes the schema's identifier fields. The source (without password), the\n"
     "query and the extraction time are recorded in the snapshot summary.\n"
+    "\n"
+    "--query (SQLite, PostgreSQL) types the result through a temporary view, so its columns map\n"
+    "like table columns: a computed column needs a precise type (CAST(x AS DECIMAL(18,2)) in\n"
+    "PostgreSQL; SQLite expressions have no declared type, so select table columns). A query has\n"
+    "no primary key, so the table gets no identifier fields.\n"
     "\n"
     "Examples:\n"
     "  icesync export --source sqlite:///data/shop.db --table orders \\\n"
@@ -30,13 +40,16 @@ constexpr const char* kExportHelp =
     "      --warehouse ./lake --to shop.orders --partition-by \"month(order_date)\" --replace\n"
     "  icesync export --source postgresql://etl@db1/shop --table public.orders \\\n"
     "      --where \"order_date >= '2024-01-01'\" --warehouse ./lake --to shop.orders_2024\n"
+    "  icesync export --source sqlite:///data/shop.db --warehouse ./lake --to shop.big_orders \\\n"
+    "      --query \"SELECT o.id, o.total, c.name FROM orders o JOIN customers c ON c.id = o.customer_id\"\n"
     "  icesync export --source \"Driver={ODBC Driver 18 for SQL Server};Server=sql1;UID=etl;PWD_ENV=SQLPWD\" \\\n"
     "      --table Sales.Orders --warehouse ./lake --to sales.orders \\\n"
     "      --partition-by \"day(OrderDate), bucket(16, CustomerID)\" --json\n"
     "\n"
     "Passwords: use ?password_env=NAME (URLs), PWD_ENV=NAME (ODBC strings) or $ICESYNC_PASSWORD.\n"
-    "Exit codes: 0 ok, 2 usage, 3 source/database error, 4 commit failed, 5 missing input,\n"
-    "6 unsupported type, 1 other.";
+    "Exit codes: 0 ok, 2 usage (bad flag or partition spec; table exists without --replace),\n"
+    "3 source/database error, 4 commit failed, 5 source table or file missing, 6 unsupported\n"
+    "column type, 7 warehouse not writable, 1 other.";
 
 struct ExportFlags {
   sync::ExportOptions options;
@@ -64,6 +77,13 @@ nlohmann::json ResultJson(const sync::ExportResult& r) {
 }
 
 int ExitCodeForExport(const Status& status, sync::ExportPhase phase) {
+  // The table exists and --replace is missing: the fix is a flag.
+  if (status.code() == ErrorCode::kAlreadyExists && phase == sync::ExportPhase::kValidate) return 2;
+  // The warehouse cannot be written, found before reading the source or while writing files.
+  if (status.code() == ErrorCode::kIOError &&
+      (phase == sync::ExportPhase::kValidate || phase == sync::ExportPhase::kWrite)) {
+    return 7;
+  }
   switch (phase) {
     case sync::ExportPhase::kValidate:
       return ExitCodeFor(status);
@@ -83,27 +103,36 @@ int ExitCodeForExport(const Status& status, sync::ExportPhase phase) {
   return 1;
 }
 
+// Messages may quote source names that are not UTF-8: invalid bytes print as U+FFFD rather
+// than aborting the dump.
+std::string JsonText(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
+
+// Reports a failed export on stderr (and as {"ok":false,...} on stdout with --json).
+int ReportExportError(const Status& status, int exit_code, bool json) {
+  std::fprintf(stderr, "icesync: error: %s\n", status.message().c_str());
+  if (json) {
+    nlohmann::json j = {{"ok", false}, {"error", status.message()}, {"exit_code", exit_code}};
+    std::printf("%s\n", JsonText(j).c_str());
+  }
+  return exit_code;
+}
+
 }  // namespace
 
 int RunExport(sync::ExportOptions options, bool json, bool quiet) {
-  if (Status st = sync::ValidateExportOptions(options); !st.ok()) return ReportError(st);
+  if (Status st = sync::ValidateExportOptions(options); !st.ok()) return ReportExportError(st, ExitCodeFor(st), json);
   sync::ProgressReporter progress(sync::ProgressReporter::DetectMode(stderr, json || quiet), stderr, "export");
   sync::ExportPhase phase = sync::ExportPhase::kValidate;
   Result<sync::ExportResult> result = sync::Export(options, &progress, &phase);
   progress.Finish();
   if (!result.ok()) {
-    std::fprintf(stderr, "icesync: error: %s\n", result.status().message().c_str());
-    if (json) {
-      nlohmann::json j = {{"ok", false}, {"error", result.status().message()}};
-      std::printf("%s\n", j.dump().c_str());
-    }
-    return ExitCodeForExport(result.status(), phase);
+    return ReportExportError(result.status(), ExitCodeForExport(result.status(), phase), json);
   }
   const sync::ExportResult& r = *result;
   if (json) {
     nlohmann::json j = ResultJson(r);
     j["ok"] = true;
-    std::printf("%s\n", j.dump().c_str());
+    std::printf("%s\n", JsonText(j).c_str());
   } else if (!quiet) {
     std::printf("exported %s rows into %s (%s, snapshot %lld) in %s files, %s, %.1f s (%s rows/s)\n",
                 sync::FormatCount(r.rows).c_str(), r.table.c_str(), r.operation.c_str(),
@@ -125,19 +154,20 @@ void AddExportCommand(CLI::App& app, CommandContext& ctx) {
       ->required();
   cmd->add_option("--table", o.table, "Source table, [schema.]table (e.g. public.orders, Sales.Orders)");
   cmd->add_option("--where", o.where, "Only rows matching this SQL predicate (source dialect)");
-  cmd->add_option("--query", o.query, "Export the result of this SELECT instead of a table");
+  cmd->add_option("--query", o.query, "Export the result of this SELECT instead of a table (SQLite, PostgreSQL)");
   cmd->add_option("--warehouse", o.warehouse, "Warehouse directory (filesystem catalog)")->required();
   cmd->add_option("--to", o.target, "Target Iceberg table, namespace.table (e.g. shop.orders)")->required();
   cmd->add_option("--partition-by", o.partition_by,
                   "Partition spec, e.g. \"day(order_date), bucket(16, customer_id)\"; transforms: identity,\n"
                   "year, month, day, hour, bucket(N, col), truncate(W, col)");
-  cmd->add_option("--target-file-size", flags->target_file_size, "Roll data files at about this size (default 128MB)");
+  cmd->add_option("--target-file-size", flags->target_file_size,
+                  "Roll data files at about this size, e.g. 512MB or 1GB (default 128MB, at least 1KB)");
   cmd->add_option("--compression", o.compression, "Parquet compression: zstd (default), snappy, gzip, none")
       ->check(CLI::IsMember({"zstd", "snappy", "gzip", "none"}));
   cmd->add_flag("--replace", o.replace, "Replace an existing table's contents (new overwrite snapshot; history kept)");
   cmd->add_option("--parallel", o.parallel,
-                  "Read over N connections by primary-key ranges (gives up the single consistent view\n"
-                  "unless the server shares one snapshot)")
+                  "Not supported yet (above 1 is refused): will read over N connections by primary-key\n"
+                  "ranges")
       ->check(CLI::Range(1, 64));
   cmd->add_option("--batch-rows", o.batch_rows, "Rows fetched per batch (default 16384)")->check(CLI::Range(1, 1 << 22));
   cmd->add_flag("--json", flags->json, "Print the result as one JSON object (rows, files, bytes, snapshot_id, ...)");
@@ -145,7 +175,8 @@ void AddExportCommand(CLI::App& app, CommandContext& ctx) {
   cmd->callback([flags, &ctx] {
     Result<int64_t> size = sync::ParseByteSize(flags->target_file_size);
     if (!size.ok()) {
-      ctx.exit_code = ReportError(size.status().WithContext("--target-file-size"));
+      Status st = size.status().WithContext("--target-file-size");
+      ctx.exit_code = ReportExportError(st, ExitCodeFor(st), flags->json);
       return;
     }
     flags->options.target_file_size = *size;

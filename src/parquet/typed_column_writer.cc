@@ -110,7 +110,9 @@ class TypedColumnWriter final : public ColumnWriter {
 
   void EncodePageValues(std::string* out) override {
     if (dictionary_mode_) {
-      int width = std::max(1, BitWidth(dict_.size() - 1));
+      // A page of nulls only has an empty dictionary: size() - 1 would wrap to 2^64 - 1 and
+      // announce 64-bit indices, which readers (DuckDB) reject.
+      int width = dict_.size() == 0 ? 1 : std::max(1, BitWidth(dict_.size() - 1));
       out->push_back(static_cast<char>(width));
       RleEncode(page_indices_.data(), page_indices_.size(), width, out);
       page_indices_.clear();

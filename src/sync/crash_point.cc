@@ -13,11 +13,13 @@ void CrashPoint(std::string_view point) {
     raise(SIGKILL);
   }
   if (const char* at = std::getenv("ICESYNC_PAUSE_AT"); at != nullptr && point == at) {
-    if (const char* file = std::getenv("ICESYNC_PAUSE_FILE")) {
-      int fd = open(file, O_CREAT | O_WRONLY | O_TRUNC, 0644);
-      if (fd >= 0) close(fd);
+    const char* file = std::getenv("ICESYNC_PAUSE_FILE");
+    if (file == nullptr) {
+      for (;;) pause();
     }
-    for (;;) pause();
+    int fd = open(file, O_CREAT | O_WRONLY | O_TRUNC, 0644);
+    if (fd >= 0) close(fd);
+    while (access(file, F_OK) == 0) usleep(20'000);
   }
 }
 

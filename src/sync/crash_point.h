@@ -4,7 +4,9 @@
 //
 //   ICESYNC_CRASH_AT=<point>   the process SIGKILLs itself on reaching <point>
 //   ICESYNC_PAUSE_AT=<point>   the process creates the file $ICESYNC_PAUSE_FILE (when set)
-//                              and sleeps until killed, so a test can kill it from outside
+//                              and waits: until killed (a test kills it from outside), or
+//                              until the test deletes that file, when it carries on (a test
+//                              changes the table meanwhile, e.g. to provoke a commit conflict)
 //
 // Points of the exporter: "extract" (after the first batch was written, files open),
 // "files-written" (all data files closed, nothing committed), "commit" (manifests written,

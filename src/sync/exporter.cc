@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <vector>
 #include <filesystem>
+
+#include <fmt/format.h>
 
 #include "core/temporal.h"
 #include "iceberg/filesystem_catalog.h"
@@ -18,7 +21,58 @@ namespace icesync::sync {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// Iceberg metadata is JSON, so every name and path it records must be UTF-8, while SQLite (and
+// servers with legacy encodings) accept any bytes in names.
+bool IsUtf8(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    const auto b = static_cast<uint8_t>(s[i]);
+    const int extra = b < 0x80 ? 0 : (b >> 5) == 0x6 ? 1 : (b >> 4) == 0xE ? 2 : (b >> 3) == 0x1E ? 3 : -1;
+    if (extra < 0 || s.size() - i <= static_cast<size_t>(extra)) return false;  // truncated sequence
+    uint32_t cp = extra == 0 ? b : (b & (0x7F >> (extra + 1)));
+    for (int k = 1; k <= extra; ++k) {
+      const auto c = static_cast<uint8_t>(s[i + static_cast<size_t>(k)]);
+      if ((c >> 6) != 0x2) return false;
+      cp = (cp << 6) | (c & 0x3F);
+    }
+    static constexpr uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
+    if (cp < kMin[extra] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += static_cast<size_t>(extra) + 1;
+  }
+  return true;
+}
+
+// `s` with every byte outside printable ASCII as \xHH, for messages about non-UTF-8 names.
+std::string Escaped(std::string_view s) {
+  std::string out;
+  for (char ch : s) {
+    const auto c = static_cast<uint8_t>(ch);
+    if (c >= 0x20 && c < 0x7F) {
+      out += ch;
+    } else {
+      out += fmt::format("\\x{:02X}", c);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 Status ValidateExportOptions(const ExportOptions& o) {
+  for (const auto& [flag, value] : {std::pair<const char*, const std::string&>{"--source", o.source},
+                                    {"--table", o.table},
+                                    {"--where", o.where},
+                                    {"--query", o.query},
+                                    {"--warehouse", o.warehouse},
+                                    {"--to", o.target},
+                                    {"--partition-by", o.partition_by}}) {
+    if (!IsUtf8(value)) {
+      // The source may hold a password: it is never echoed.
+      const std::string shown = std::string(flag) == "--source" ? "" : " '" + Escaped(value) + "'";
+      return InvalidArgument("{}{} is not valid UTF-8; Iceberg metadata records it as JSON text", flag, shown);
+    }
+  }
   if (o.source.empty()) return InvalidArgument("--source is required (e.g. sqlite:///path/shop.db)");
   if (o.table.empty() == o.query.empty()) {
     return InvalidArgument("give either --table (optionally with --where) or --query, not {}",
@@ -67,6 +121,59 @@ std::string IsoNow() {
   return FormatTimestampMicros(micros, true);
 }
 
+// What a failed (not killed) run wrote is removed again, so that a failed export leaves the
+// warehouse as it found it: the data files this job closed (named <job id>-NNNNN.parquet;
+// open ones delete their temporary files themselves), then the directories that became empty,
+// up to the table directory and its namespace directories if this run created them. Files of
+// other jobs are never touched. A killed run cannot clean up; its files stay unreferenced.
+class FailedRunCleanup {
+ public:
+  // Notes the directories that creating `dir` will create (deepest first).
+  FailedRunCleanup(const std::string& dir, std::string job_id) : root_(dir), job_id_(std::move(job_id)) {
+    std::error_code ec;
+    for (fs::path p = dir; !p.empty() && !fs::exists(p, ec); p = p.parent_path()) created_.push_back(p);
+  }
+  ~FailedRunCleanup() {
+    if (!failed_) return;
+    std::error_code ec;
+    std::vector<fs::path> dirs;
+    for (auto it = fs::recursive_directory_iterator(root_, ec); !ec && it != fs::recursive_directory_iterator();
+         it.increment(ec)) {
+      if (it->is_directory(ec)) {
+        dirs.push_back(it->path());
+      } else if (it->path().filename().string().rfind(job_id_ + "-", 0) == 0) {
+        fs::remove(it->path(), ec);
+      }
+    }
+    // Deepest first: partition directories, then what this run created above them.
+    std::sort(dirs.begin(), dirs.end(), [](const fs::path& a, const fs::path& b) { return a.string() > b.string(); });
+    for (const fs::path& d : dirs) RemoveIfEmpty(d);
+    for (const fs::path& d : created_) RemoveIfEmpty(d);
+  }
+  void Succeeded() { failed_ = false; }
+
+ private:
+  static void RemoveIfEmpty(const fs::path& dir) {
+    std::error_code ec;
+    if (fs::is_directory(dir, ec) && fs::is_empty(dir, ec)) fs::remove(dir, ec);
+  }
+  fs::path root_;
+  std::string job_id_;
+  std::vector<fs::path> created_;
+  bool failed_ = true;
+};
+
+// A value the source holds that its column's type does not allow (SQLite stores any value in
+// any column) is an error of the source, not of the command line: reported as such, naming
+// the table, with the ways out.
+Status SourceReadError(const Status& st, const SourceReader& source) {
+  if (st.code() != ErrorCode::kInvalidArgument) return st;
+  return DatabaseError("reading {}: {}; correct the value in the source, or export the column converted or "
+                       "excluded with --query",
+                       source.from_query() ? std::string("the --query result") : source.table().name.ToString(),
+                       st.message());
+}
+
 // Tracks the phase for the caller's exit code.
 struct PhaseTracker {
   ExportPhase* out;
@@ -82,9 +189,6 @@ Result<ExportResult> Export(const ExportOptions& options, ProgressReporter* prog
   PhaseTracker phase{failed_phase};
   phase.Set(ExportPhase::kValidate);
   RETURN_IF_ERROR(ValidateExportOptions(options));
-  if (!options.query.empty()) {
-    return Unsupported("--query is not supported yet; export a --table (optionally with --where)");
-  }
   if (options.parallel > 1) {
     return Unsupported("--parallel {} is not supported yet; run without it (one connection, one consistent view)",
                        options.parallel);
@@ -94,6 +198,8 @@ Result<ExportResult> Export(const ExportOptions& options, ProgressReporter* prog
   const std::string warehouse = fs::absolute(options.warehouse, ec).lexically_normal().string();
   iceberg::FilesystemCatalog catalog(warehouse);
   const std::string table_dir = catalog.TableDir(id);
+  // Before connecting to the source: a warehouse that cannot be written fails fast.
+  RETURN_IF_ERROR(CheckWritable(table_dir));
   std::optional<iceberg::Table> base;
   if (catalog.TableExists(id)) {
     if (!options.replace) {
@@ -106,12 +212,18 @@ Result<ExportResult> Export(const ExportOptions& options, ProgressReporter* prog
 
   // Source: connection, consistent read, schema.
   phase.Set(ExportPhase::kSource);
-  if (progress) progress->Note("reading " + options.table + " from the source");
-  ASSIGN_OR_RETURN(std::unique_ptr<SourceReader> source, SourceReader::Open(options.source, options.table));
+  if (progress) progress->Note(options.query.empty() ? "reading " + options.table + " from the source" : "running the query");
+  ASSIGN_OR_RETURN(std::unique_ptr<SourceReader> source, SourceReader::Open(options.source, options.table, options.query));
   phase.Set(ExportPhase::kValidate);
+  for (const Field& f : source->schema()->fields()) {
+    if (!IsUtf8(f.name)) {
+      return Unsupported("column '{}' of {} has a name that is not valid UTF-8, which Iceberg requires; select it "
+                         "under another name (--query \"SELECT ... AS new_name\") or rename it in a view",
+                         Escaped(f.name), source->table().name.ToString());
+    }
+  }
   ASSIGN_OR_RETURN(TargetLayout layout,
                    PrepareTarget(*source->schema(), options.partition_by, base ? &base->metadata : nullptr));
-  RETURN_IF_ERROR(CheckWritable(table_dir));
   auto target_schema = std::make_shared<const Schema>(layout.schema);
 
   phase.Set(ExportPhase::kSource);
@@ -130,6 +242,7 @@ Result<ExportResult> Export(const ExportOptions& options, ProgressReporter* prog
   wo.job_id = iceberg::NewUuid();
   wo.target_file_size = options.target_file_size;
   wo.max_open_files = options.max_open_files;
+  FailedRunCleanup cleanup(wo.data_dir, wo.job_id);
   fs::create_directories(wo.data_dir, ec);
   if (ec) return IOError("cannot create {}: {}", wo.data_dir, ec.message());
   ParquetSinkOptions so;
@@ -147,8 +260,9 @@ Result<ExportResult> Export(const ExportOptions& options, ProgressReporter* prog
   bool first = true;
   for (;;) {
     phase.Set(ExportPhase::kSource);
-    ASSIGN_OR_RETURN(bool more, extractor->Next(&batch));
-    if (!more) break;
+    Result<bool> more = extractor->Next(&batch);
+    if (!more.ok()) return SourceReadError(more.status(), *source);
+    if (!*more) break;
     phase.Set(ExportPhase::kWrite);
     // Same columns in the same order; only the field ids may differ (a replaced table keeps
     // its ids), so the columns move over without copying.
@@ -177,19 +291,25 @@ Result<ExportResult> Export(const ExportOptions& options, ProgressReporter* prog
   req.files = std::move(files);
   req.summary = options.extra_summary;
   req.summary["icesync.source"] = source->redacted_source();
-  req.summary["icesync.source-table"] = source->table().name.ToString();
+  if (!source->from_query()) req.summary["icesync.source-table"] = source->table().name.ToString();
   if (!options.where.empty()) req.summary["icesync.source-where"] = options.where;
-  req.summary["icesync.source-query"] = extractor->sql();
+  // What ran on the source: the user's query as given, else the SELECT the extractor built.
+  req.summary["icesync.source-query"] = source->from_query() ? options.query : extractor->sql();
   req.summary["icesync.extracted-at"] = extracted_at;
   req.summary["icesync.isolation"] = source->isolation();
   req.summary["icesync.job-id"] = wo.job_id;
   req.properties["icesync.source"] = source->redacted_source();
-  req.properties["icesync.source-table"] = source->table().name.ToString();
+  if (source->from_query()) {
+    req.removed_properties.push_back("icesync.source-table");  // a replaced table's earlier source
+  } else {
+    req.properties["icesync.source-table"] = source->table().name.ToString();
+  }
   req.properties["write.parquet.compression-codec"] = options.compression == "none" ? "uncompressed" : options.compression;
   req.properties["write.target-file-size-bytes"] = std::to_string(options.target_file_size);
   if (base) req.expected_snapshot_id = base->metadata.current_snapshot_id;
   Result<CommittedSnapshot> committed = base ? CommitOverwrite(req) : CommitNewTable(req);
   if (!committed.ok()) return committed.status().WithContext("committing " + id.ToString());
+  cleanup.Succeeded();
 
   ExportResult r;
   r.table = id.ToString();

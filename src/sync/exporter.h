@@ -10,9 +10,10 @@
 //                                            vN.metadata.json linked into place
 //
 // Nothing is visible before the final commit. A new table's metadata is created by that same
-// commit (table + first snapshot), so a failed or killed run leaves no table behind and only
-// unreferenced files under data/; with `replace` the commit is an overwrite snapshot, and a
-// failure leaves the previous snapshot current.
+// commit (table + first snapshot), so a failed or killed run leaves no table behind; with
+// `replace` the commit is an overwrite snapshot, and a failure leaves the previous snapshot
+// current. A failed run removes the data files it wrote (and directories it created that are
+// left empty); a killed one cannot, and its files stay under data/, referenced by nothing.
 //
 // The pieces are separate so that later jobs reuse them: incremental sync extracts "changed
 // since watermark" through the same SourceReader and commits an append/overwrite whose summary

@@ -1,5 +1,7 @@
 #include "sync/parquet_file_sink.h"
 
+#include <fmt/format.h>
+
 #include "parquet/writer.h"
 
 namespace icesync::sync {
@@ -38,7 +40,52 @@ class ParquetFileSink : public DataFileSink {
   std::string uri_;
 };
 
+// Decodes one UTF-8 sequence at s[*i] (advancing *i); invalid bytes decode as themselves.
+uint32_t NextCodePoint(const std::string& s, size_t* i) {
+  const auto byte = [&](size_t k) { return static_cast<uint8_t>(s[k]); };
+  const uint8_t b = byte(*i);
+  int extra = b >= 0xF0 ? 3 : b >= 0xE0 ? 2 : b >= 0xC0 ? 1 : 0;
+  if (*i + static_cast<size_t>(extra) >= s.size()) extra = 0;
+  uint32_t cp = extra == 0 ? b : (b & (0x3F >> extra));
+  for (int k = 1; k <= extra; ++k) cp = (cp << 6) | (byte(*i + static_cast<size_t>(k)) & 0x3F);
+  *i += static_cast<size_t>(extra) + 1;
+  return cp;
+}
+
+bool IsAsciiLetter(uint32_t c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool IsAsciiDigit(uint32_t c) { return c >= '0' && c <= '9'; }
+
+// Names with Avro-compatible column names; ids, types and order unchanged.
+std::shared_ptr<const Schema> WithParquetColumnNames(const std::shared_ptr<const Schema>& schema) {
+  std::vector<Field> fields = schema->fields();
+  for (Field& f : fields) f.name = ParquetColumnName(f.name);
+  return std::make_shared<const Schema>(std::move(fields), schema->schema_id(), schema->identifier_field_ids());
+}
+
 }  // namespace
+
+std::string ParquetColumnName(const std::string& name) {
+  std::string out;
+  bool first = true;
+  for (size_t i = 0; i < name.size();) {
+    const size_t start = i;
+    const uint32_t c = NextCodePoint(name, &i);
+    const bool letter = IsAsciiLetter(c) || c == '_' || (c >= 0x80 && c <= 0xFFFF);
+    if (letter || (!first && IsAsciiDigit(c))) {
+      out.append(name, start, i - start);
+    } else if (IsAsciiDigit(c)) {
+      out += '_';
+      out += static_cast<char>(c);
+    } else if (c > 0xFFFF) {
+      const uint32_t v = c - 0x10000;
+      out += fmt::format("_x{:X}_x{:X}", 0xD800 + (v >> 10), 0xDC00 + (v & 0x3FF));
+    } else {
+      out += fmt::format("_x{:X}", c);
+    }
+    first = false;
+  }
+  return out;
+}
 
 Result<DataFileSinkFactory> ParquetSinkFactory(std::shared_ptr<const Schema> schema, const ParquetSinkOptions& options) {
   ASSIGN_OR_RETURN(parquet::CompressionCodec codec,
@@ -46,9 +93,11 @@ Result<DataFileSinkFactory> ParquetSinkFactory(std::shared_ptr<const Schema> sch
   parquet::WriterOptions wo;
   wo.compression = codec;
   wo.row_group_size = options.row_group_size;
-  return DataFileSinkFactory([schema, wo](const std::string& local_path,
-                                          const std::string& uri) -> Result<std::unique_ptr<DataFileSink>> {
-    ASSIGN_OR_RETURN(std::unique_ptr<parquet::ParquetWriter> w, parquet::ParquetWriter::Open(local_path, schema, wo));
+  std::shared_ptr<const Schema> file_schema = WithParquetColumnNames(schema);
+  return DataFileSinkFactory([file_schema, wo](const std::string& local_path,
+                                               const std::string& uri) -> Result<std::unique_ptr<DataFileSink>> {
+    ASSIGN_OR_RETURN(std::unique_ptr<parquet::ParquetWriter> w,
+                     parquet::ParquetWriter::Open(local_path, file_schema, wo));
     return std::unique_ptr<DataFileSink>(new ParquetFileSink(std::move(w), uri));
   });
 }

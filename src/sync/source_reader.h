@@ -19,11 +19,15 @@ namespace icesync::sync {
 
 class SourceReader {
  public:
-  // Connects, starts the read transaction and discovers `table`.
-  static Result<std::unique_ptr<SourceReader>> Open(const std::string& connection, const std::string& table);
+  // Connects, starts the read transaction and discovers `table`, or with a non-empty `query`
+  // the columns of that SELECT's result (see CreateQueryView in source_reader.cc).
+  static Result<std::unique_ptr<SourceReader>> Open(const std::string& connection, const std::string& table,
+                                                    const std::string& query = "");
   ~SourceReader();
 
+  // The table read; with a query, the temporary view over it.
   const db::SourceTable& table() const { return table_; }
+  bool from_query() const { return from_query_; }
   const std::shared_ptr<const Schema>& schema() const { return table_.schema; }
   const std::string& isolation() const { return isolation_; }
   const std::string& redacted_source() const { return conn_->redacted(); }
@@ -41,6 +45,7 @@ class SourceReader {
   std::unique_ptr<db::Connection> conn_;
   db::SourceTable table_;
   std::string isolation_;
+  bool from_query_ = false;
 };
 
 }  // namespace icesync::sync

@@ -174,6 +174,7 @@ void ApplyLayout(TableMetadata& m, const SnapshotRequest& r) {
   if (m.SpecById(r.spec.spec_id()) == nullptr) m.specs.push_back(r.spec);
   m.default_spec_id = r.spec.spec_id();
   m.last_partition_id = std::max(m.last_partition_id, r.spec.last_field_id());
+  for (const std::string& k : r.removed_properties) m.properties.erase(k);
   for (const auto& [k, v] : r.properties) m.properties[k] = v;
 }
 
@@ -201,7 +202,9 @@ Result<CommittedSnapshot> CommitNewTable(const SnapshotRequest& r) {
   CrashPoint("commit");
   Result<iceberg::Table> created = iceberg::CreateTableWithMetadata(r.table_dir, std::move(m));
   if (!created.ok() && created.status().code() == ErrorCode::kAlreadyExists) {
-    return AlreadyExists("table at {} was created by another writer meanwhile", r.table_dir);
+    return AlreadyExists("table at {} was created by another writer while this job ran, and this job committed "
+                         "nothing; run it again with --replace to replace that table's contents",
+                         r.table_dir);
   }
   ASSIGN_OR_RETURN(iceberg::Table table, std::move(created));
   return CommittedSnapshot{std::move(table), snapshot_id, std::nullopt, iceberg::kOpAppend};

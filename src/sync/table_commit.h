@@ -35,8 +35,9 @@ struct SnapshotRequest {
   std::vector<iceberg::DataFile> files;
   // Extra snapshot summary entries (source, query, extraction time, watermark...).
   std::map<std::string, std::string> summary;
-  // Table properties set by this commit (added/overwritten; others kept).
+  // Table properties set by this commit (added/overwritten; others kept), and removed by it.
   std::map<std::string, std::string> properties;
+  std::vector<std::string> removed_properties;
   // Overwrite: the snapshot the job started from; a different current snapshot at
   // commit time is a Conflict (someone else changed the table meanwhile).
   std::optional<int64_t> expected_snapshot_id;

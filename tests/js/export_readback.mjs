@@ -1,16 +1,28 @@
 // Reads an exported table back with an independent reader and prints its rows as canonical
 // JSON Lines (sorted), for comparison with the source rows:
 //
-//   node tests/js/export_readback.mjs duckdb <file listing data file paths, one per line>
+//   node tests/js/export_readback.mjs duckdb <file listing data file paths, one per line> [<table dir>]
 //       DuckDB's Parquet reader over the committed data files: exact values for every type
 //       (long/decimal as strings, dates/timestamps ISO with microseconds, binary as hex).
+//       With the table directory, columns are named as in the table's current schema, matched
+//       by the field ids in the files (Parquet names are Avro-compatible forms of them).
 //   node tests/js/export_readback.mjs icebird <table dir> [<metadata file name>]
-//       icebird reading the Iceberg table (the given metadata version: time travel). icebird
-//       returns decimals as float64 and timestamps as milliseconds, so its rows are printed
-//       in a reduced form: decimals with the column's scale, timestamps to the millisecond.
+//       icebird reading the Iceberg table (the given metadata version: time travel).
+//   node tests/js/export_readback.mjs icebird-form <table dir> <jsonl file>
+//       The exact canonical rows of <jsonl file> (the table's current schema) converted into
+//       the form `icebird` prints, to compare with it.
+//
+// icebird (through its pinned hyparquet 1.19 with default parsers) loses precision for three
+// types, so its rows are printed in a reduced form, and `icebird-form` reduces expected rows
+// by the same arithmetic hyparquet uses:
+//   decimal      Number(unscaled) * 10 ** -scale, printed with toFixed(scale)
+//   timestamp(tz) new Date(Number(micros / 1000n)): milliseconds, truncated toward zero
+//   binary       the bytes decoded as UTF-8 (invalid sequences become U+FFFD)
+// Every other type (uuid, fixed, time included) is printed exactly, as canonical JSON.
 import { readFileSync, statSync } from 'node:fs'
 import { DuckDBInstance } from '@duckdb/node-api'
 import { icebergRead } from 'icebird'
+import { formatTimeMicros, formatTimestampMicros, hex, uuidString } from './canonical.mjs'
 
 function canonicalObject(entries) {
   entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
@@ -25,39 +37,42 @@ function jsonNumber(x) {
   return String(x)
 }
 
-function pad(n, w) { return String(n).padStart(w, '0') }
-
-// Microseconds since the epoch (BigInt) -> "YYYY-MM-DDTHH:MM:SS.ffffff".
-function formatMicros(us) {
-  let ms = us / 1000n
-  let frac = us % 1000000n
-  if (frac < 0n) frac += 1000000n
-  const d = new Date(Number(ms - (ms % 1000n + 1000n) % 1000n))
-  return `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)}T` +
-    `${pad(d.getUTCHours(), 2)}:${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)}.${pad(frac, 6)}`
-}
-
-async function duckdbRows(listFile) {
+async function duckdbRows(listFile, tableDir) {
   const files = readFileSync(listFile, 'utf8').split('\n').filter(Boolean)
   const db = await DuckDBInstance.create(':memory:')
   const con = await db.connect()
   if (files.length === 0) return []
-  const source = `read_parquet([${files.map(f => `'${f.replaceAll("'", "''")}'`).join(',')}])`
+  // Parquet column name -> table column name, through the field id (from the first file: one
+  // snapshot's files share a schema).
+  const tableName = new Map()
+  if (tableDir) {
+    const byId = new Map(currentSchema(latestMetadata(tableDir)).fields.map(f => [f.id, f.name]))
+    const fileSchema = (await con.runAndReadAll(
+      `SELECT name, field_id FROM parquet_schema('${files[0].replaceAll("'", "''")}') WHERE field_id IS NOT NULL`)).getRowObjectsJS()
+    for (const c of fileSchema) {
+      if (!byId.has(Number(c.field_id))) throw new Error(`column ${c.name}: field id ${c.field_id} is not in the table schema`)
+      tableName.set(c.name, byId.get(Number(c.field_id)))
+    }
+  }
+  // hive_partitioning off: DuckDB would otherwise replace columns by the values it decodes from
+  // partition directory names (txt=a+b), which are not what the files hold.
+  const source = `read_parquet([${files.map(f => `'${f.replaceAll("'", "''")}'`).join(',')}], hive_partitioning = false)`
   const described = (await con.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`)).getRowObjectsJS()
   // Each column selected in a form that converts to canonical JSON without loss.
   const cols = described.map(d => {
     const q = '"' + d.column_name.replaceAll('"', '""') + '"'
     const t = d.column_type
-    if (t === 'BIGINT' || t === 'HUGEINT' || t.startsWith('DECIMAL') || t === 'UUID') return { name: d.column_name, sql: `CAST(${q} AS VARCHAR)`, kind: 'string' }
-    if (t === 'DATE') return { name: d.column_name, sql: `CAST(${q} AS VARCHAR)`, kind: 'string' }
-    if (t === 'TIMESTAMP') return { name: d.column_name, sql: `CAST(epoch_us(${q}) AS VARCHAR)`, kind: 'ts' }
-    if (t === 'TIMESTAMP WITH TIME ZONE') return { name: d.column_name, sql: `CAST(epoch_us(${q}) AS VARCHAR)`, kind: 'tstz' }
-    if (t === 'TIME') return { name: d.column_name, sql: `CAST(${q} AS VARCHAR)`, kind: 'time' }
-    if (t === 'BLOB') return { name: d.column_name, sql: `lower(hex(${q}))`, kind: 'string' }
+    const name = tableName.get(d.column_name) ?? d.column_name
+    if (t === 'BIGINT' || t === 'HUGEINT' || t.startsWith('DECIMAL') || t === 'UUID') return { name, sql: `CAST(${q} AS VARCHAR)`, kind: 'string' }
+    if (t === 'DATE') return { name, sql: `CAST(${q} AS VARCHAR)`, kind: 'string' }
+    if (t === 'TIMESTAMP') return { name, sql: `CAST(epoch_us(${q}) AS VARCHAR)`, kind: 'ts' }
+    if (t === 'TIMESTAMP WITH TIME ZONE') return { name, sql: `CAST(epoch_us(${q}) AS VARCHAR)`, kind: 'tstz' }
+    if (t === 'TIME') return { name, sql: `CAST(${q} AS VARCHAR)`, kind: 'time' }
+    if (t === 'BLOB') return { name, sql: `lower(hex(${q}))`, kind: 'string' }
     if (t === 'BOOLEAN' || t === 'INTEGER' || t === 'SMALLINT' || t === 'TINYINT' || t === 'DOUBLE' || t === 'FLOAT') {
-      return { name: d.column_name, sql: q, kind: 'number' }
+      return { name, sql: q, kind: 'number' }
     }
-    return { name: d.column_name, sql: q, kind: 'string' }
+    return { name, sql: q, kind: 'string' }
   })
   const reader = await con.runAndReadAll(`SELECT ${cols.map(c => c.sql).join(', ')} FROM ${source}`)
   const lines = []
@@ -67,8 +82,8 @@ async function duckdbRows(listFile) {
       if (v === null || v === undefined) return [c.name, 'null']
       switch (c.kind) {
         case 'number': return [c.name, typeof v === 'boolean' ? String(v) : jsonNumber(Number(v))]
-        case 'ts': return [c.name, JSON.stringify(formatMicros(BigInt(v)))]
-        case 'tstz': return [c.name, JSON.stringify(formatMicros(BigInt(v)) + '+00:00')]
+        case 'ts': return [c.name, JSON.stringify(formatTimestampMicros(BigInt(v), false))]
+        case 'tstz': return [c.name, JSON.stringify(formatTimestampMicros(BigInt(v), true))]
         case 'time': return [c.name, JSON.stringify(v.includes('.') ? v.padEnd(15, '0') : v + '.000000')]
         default: return [c.name, JSON.stringify(String(v))]
       }
@@ -80,7 +95,8 @@ async function duckdbRows(listFile) {
 // icebird reads through fetch(); serve local paths (and file:// URLs), byte ranges included.
 function installLocalFetch() {
   globalThis.fetch = async (url, init = {}) => {
-    const path = decodeURIComponent(String(url).replace(/^file:\/\//, ''))
+    // Plain paths are used verbatim: partition directories hold literal %XX escapes.
+    const path = String(url).startsWith('file://') ? decodeURIComponent(String(url).slice(7)) : String(url)
     let data
     try {
       data = readFileSync(path)
@@ -103,38 +119,93 @@ function installLocalFetch() {
   }
 }
 
+// A value as icebird returns it for Iceberg type `type` -> canonical JSON text (reduced for
+// decimal, timestamp and binary: see the header).
+function icebirdValue(type, v) {
+  if (v === null || v === undefined) return 'null'
+  const dec = /^decimal\(\d+,\s*(\d+)\)$/.exec(type)
+  if (dec) return JSON.stringify(Number(v).toFixed(Number(dec[1])))
+  if (type === 'long') return JSON.stringify(String(v))
+  if (type === 'time') return JSON.stringify(formatTimeMicros(v))
+  if (type === 'uuid') return JSON.stringify(uuidString(v))
+  if (v instanceof Uint8Array) return JSON.stringify(hex(v))  // fixed[n]
+  if (v instanceof Date) {
+    const iso = v.toISOString()  // ...T..:..:..sssZ
+    if (type === 'date') return JSON.stringify(iso.slice(0, 10))
+    return JSON.stringify(iso.slice(0, 23) + (type === 'timestamptz' ? '+00:00' : ''))
+  }
+  if (typeof v === 'bigint') return String(v)
+  if (typeof v === 'number') return jsonNumber(v)
+  if (typeof v === 'boolean') return String(v)
+  return JSON.stringify(v)
+}
+
+function currentSchema(metadata) {
+  return metadata.schemas.find(s => s['schema-id'] === metadata['current-schema-id'])
+}
+
 async function icebirdRows(tableDir, metadataFileName) {
   installLocalFetch()
   const metadata = JSON.parse(readFileSync(`${tableDir}/metadata/${metadataFileName}`, 'utf8'))
-  const schema = metadata.schemas.find(s => s['schema-id'] === metadata['current-schema-id'])
+  const schema = currentSchema(metadata)
   const rows = await icebergRead({ tableUrl: tableDir, metadata })
-  return rows.map(r => canonicalObject(schema.fields.map(f => {
-    const v = r[f.name]
-    if (v === null || v === undefined) return [f.name, 'null']
-    const dec = /^decimal\(\d+,\s*(\d+)\)$/.exec(f.type)
-    if (dec) return [f.name, JSON.stringify(Number(v).toFixed(Number(dec[1])))]
-    if (f.type === 'long') return [f.name, JSON.stringify(String(v))]
-    if (v instanceof Date) {
-      const iso = v.toISOString()  // ...T..:..:..sssZ
-      if (f.type === 'date') return [f.name, JSON.stringify(iso.slice(0, 10))]
-      return [f.name, JSON.stringify(iso.slice(0, 23) + (f.type === 'timestamptz' ? '+00:00' : ''))]
-    }
-    if (typeof v === 'bigint') return [f.name, String(v)]
-    if (typeof v === 'number' || typeof v === 'boolean') return [f.name, typeof v === 'number' ? jsonNumber(v) : String(v)]
-    return [f.name, JSON.stringify(v)]
-  })))
+  return rows.map(r => canonicalObject(schema.fields.map(f => [f.name, icebirdValue(f.type, r[f.name])])))
+}
+
+// "YYYY-MM-DDTHH:MM:SS.ffffff[+00:00]" -> microseconds since the epoch (BigInt).
+function parseMicros(text) {
+  const ms = Date.parse(text.slice(0, 19) + 'Z')
+  return BigInt(ms) * 1000n + BigInt(text.slice(20, 26))
+}
+
+const utf8 = new TextDecoder()
+
+// An exact canonical value (parsed JSON) -> the JS value icebird returns for it.
+function asIcebirdReturns(type, v) {
+  if (v === null) return null
+  const dec = /^decimal\(\d+,\s*(\d+)\)$/.exec(type)
+  if (dec) return Number(BigInt(v.replace('.', ''))) * 10 ** -Number(dec[1])
+  if (type === 'timestamp' || type === 'timestamptz') return new Date(Number(parseMicros(v) / 1000n))
+  if (type === 'date') return new Date(Date.parse(v + 'T00:00:00Z'))
+  if (type === 'binary') return utf8.decode(Buffer.from(v, 'hex'))
+  if (type === 'time') {
+    const [h, m, s] = v.split(':')
+    return (BigInt(h) * 3600n + BigInt(m) * 60n + BigInt(s.slice(0, 2))) * 1000000n + BigInt(s.slice(3, 9))
+  }
+  if (type === 'uuid') return Buffer.from(v.replaceAll('-', ''), 'hex')
+  if (type.startsWith('fixed')) return Buffer.from(v, 'hex')
+  if (type === 'long') return BigInt(v)
+  if (v === 'NaN') return NaN
+  if (v === 'Infinity') return Infinity
+  if (v === '-Infinity') return -Infinity
+  return v
+}
+
+function latestMetadata(tableDir) {
+  const hint = readFileSync(`${tableDir}/metadata/version-hint.text`, 'utf8').trim()
+  return JSON.parse(readFileSync(`${tableDir}/metadata/v${hint}.metadata.json`, 'utf8'))
+}
+
+function icebirdForm(tableDir, jsonlFile) {
+  const schema = currentSchema(latestMetadata(tableDir))
+  return readFileSync(jsonlFile, 'utf8').split('\n').filter(Boolean).map(line => {
+    const row = JSON.parse(line)
+    return canonicalObject(schema.fields.map(f => [f.name, icebirdValue(f.type, asIcebirdReturns(f.type, row[f.name] ?? null))]))
+  })
 }
 
 const [mode, arg, extra] = process.argv.slice(2)
 let lines
 if (mode === 'duckdb') {
-  lines = await duckdbRows(arg)
+  lines = await duckdbRows(arg, extra)
 } else if (mode === 'icebird') {
   let name = extra
   if (!name) name = 'v' + readFileSync(`${arg}/metadata/version-hint.text`, 'utf8').trim() + '.metadata.json'
   lines = await icebirdRows(arg, name)
+} else if (mode === 'icebird-form') {
+  lines = icebirdForm(arg, extra)
 } else {
-  console.error('usage: export_readback.mjs duckdb LISTFILE | icebird TABLE_DIR [METADATA_FILE]')
+  console.error('usage: export_readback.mjs duckdb LISTFILE [TABLE_DIR] | icebird TABLE_DIR [METADATA_FILE] | icebird-form TABLE_DIR JSONL')
   process.exit(2)
 }
 lines.sort()

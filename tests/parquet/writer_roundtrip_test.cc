@@ -58,6 +58,26 @@ TEST(WriterRoundTrip, EveryTypeAndEdgeValueReadByDuckDbAndHyparquet) {
   ExpectReadersSeeRows(path, testdata::CanonicalJsonl({&batch}));
 }
 
+// A column chunk holding only nulls has an empty dictionary; its data page must still
+// announce a valid index bit width (it once said 64, and DuckDB refused the file).
+TEST(WriterRoundTrip, ColumnsOfOnlyNullsInDictionaryMode) {
+  auto schema = testdata::AllTypesSchema();
+  RecordBatch batch(schema);
+  for (size_t c = 0; c < batch.num_columns(); ++c) {
+    for (int64_t r = 0; r < 3; ++r) {
+      if (schema->field(c).required) {
+        testdata::detail::AppendValue(batch.column(c), r, false);
+      } else {
+        batch.column(c).AppendNull();
+      }
+    }
+  }
+  TempDir dir;
+  std::string path = dir.file("nulls.parquet");
+  testdata::WriteBatches(path, schema, {&batch}, WriterOptions{});
+  ExpectReadersSeeRows(path, testdata::CanonicalJsonl({&batch}));
+}
+
 TEST(WriterRoundTrip, EveryCodecAndPlainOnly) {
   auto schema = testdata::AllTypesSchema();
   RecordBatch batch = testdata::AllTypesBatch(schema, 500);
