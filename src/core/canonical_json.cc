@@ -108,8 +108,13 @@ std::vector<size_t> SortedOrder(const std::vector<Field>& fields) {
 }
 }  // namespace
 
-void AppendCanonicalValue(std::string& out, const ColumnVector& c, int64_t i) {
+namespace {
+
+// `field` is null at the top of AppendCanonicalValue(out, column, row), which knows no field.
+void AppendValue(std::string& out, const Field* field, const ColumnVector& c, int64_t i,
+                 const CanonicalValueHook* hook) {
   if (c.IsNull(i)) { out += "null"; return; }
+  if (hook && field && (*hook)(out, *field, c, i)) return;
   const DataType& t = c.type();
   switch (t.id()) {
     case TypeId::kBoolean: out += c.Value<uint8_t>(i) ? "true" : "false"; break;
@@ -138,7 +143,7 @@ void AppendCanonicalValue(std::string& out, const ColumnVector& c, int64_t i) {
         first = false;
         AppendJsonString(out, t.children()[f].name);
         out.push_back(':');
-        AppendCanonicalValue(out, c.child(f), i);
+        AppendValue(out, &t.children()[f], c.child(f), i, hook);
       }
       out.push_back('}');
       break;
@@ -147,7 +152,7 @@ void AppendCanonicalValue(std::string& out, const ColumnVector& c, int64_t i) {
       out.push_back('[');
       for (int64_t j = c.offsets()[i]; j < c.offsets()[i + 1]; ++j) {
         if (j > c.offsets()[i]) out.push_back(',');
-        AppendCanonicalValue(out, c.child(0), j);
+        AppendValue(out, &t.children()[0], c.child(0), j, hook);
       }
       out.push_back(']');
       break;
@@ -157,9 +162,9 @@ void AppendCanonicalValue(std::string& out, const ColumnVector& c, int64_t i) {
       for (int64_t j = c.offsets()[i]; j < c.offsets()[i + 1]; ++j) {
         if (j > c.offsets()[i]) out.push_back(',');
         out += "{\"key\":";
-        AppendCanonicalValue(out, c.child(0), j);
+        AppendValue(out, &t.children()[0], c.child(0), j, hook);
         out += ",\"value\":";
-        AppendCanonicalValue(out, c.child(1), j);
+        AppendValue(out, &t.children()[1], c.child(1), j, hook);
         out.push_back('}');
       }
       out.push_back(']');
@@ -168,7 +173,7 @@ void AppendCanonicalValue(std::string& out, const ColumnVector& c, int64_t i) {
   }
 }
 
-std::string CanonicalRow(const RecordBatch& batch, int64_t row) {
+std::string Row(const RecordBatch& batch, int64_t row, const CanonicalValueHook* hook) {
   std::string out = "{";
   const auto& fields = batch.schema()->fields();
   bool first = true;
@@ -177,10 +182,25 @@ std::string CanonicalRow(const RecordBatch& batch, int64_t row) {
     first = false;
     AppendJsonString(out, fields[f].name);
     out.push_back(':');
-    AppendCanonicalValue(out, batch.column(f), row);
+    AppendValue(out, &fields[f], batch.column(f), row, hook);
   }
   out.push_back('}');
   return out;
+}
+
+}  // namespace
+
+void AppendCanonicalValue(std::string& out, const ColumnVector& c, int64_t i) { AppendValue(out, nullptr, c, i, nullptr); }
+
+void AppendCanonicalValue(std::string& out, const Field& field, const ColumnVector& c, int64_t i,
+                          const CanonicalValueHook& hook) {
+  AppendValue(out, &field, c, i, &hook);
+}
+
+std::string CanonicalRow(const RecordBatch& batch, int64_t row) { return Row(batch, row, nullptr); }
+
+std::string CanonicalRow(const RecordBatch& batch, int64_t row, const CanonicalValueHook& hook) {
+  return Row(batch, row, &hook);
 }
 
 }  // namespace icesync
