@@ -4,6 +4,7 @@
 
 #include "reader_test_util.h"
 #include "testing/test_util.h"
+#include "writer_test_data.h"
 
 namespace icesync::parquet {
 namespace {
@@ -28,19 +29,35 @@ void ExpectCorrupt(const Status& st, const std::string& fragment) {
   EXPECT_NE(st.message().find(fragment), std::string::npos) << st.message();
 }
 
-class CorruptInput : public ::testing::Test {
+// A file our own writer produced (every type, dictionary and plain pages, zstd): always
+// available, so these tests also run where the shared corpus is not.
+std::string OwnFileBytes() {
+  icesync::testing::TempDir dir;
+  auto schema = testdata::AllTypesSchema();
+  RecordBatch batch = testdata::AllTypesBatch(schema, 200);
+  WriterOptions options;
+  options.row_group_size = 16 << 10;  // several row groups
+  testdata::WriteBatches(dir.file("own.parquet"), schema, {&batch}, options);
+  return icesync::testing::ReadFile(dir.file("own.parquet"));
+}
+
+// Each test runs on our own file and on a corpus file written by another writer.
+class CorruptInput : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    path_ = CorpusFile("alltypes_plain.parquet");
-    if (path_.empty()) GTEST_SKIP() << "../shared/parquet-testing is absent";
-    bytes_ = icesync::testing::ReadFile(path_);
+    if (GetParam() == "own") {
+      bytes_ = OwnFileBytes();
+    } else {
+      const std::string path = CorpusFile(GetParam());
+      if (path.empty()) GTEST_SKIP() << "../shared/parquet-testing is absent";
+      bytes_ = icesync::testing::ReadFile(path);
+    }
     ASSERT_TRUE(ReadBytes(bytes_).ok());
   }
-  std::string path_;
   std::string bytes_;
 };
 
-TEST_F(CorruptInput, TruncatedFilesAreRejected) {
+TEST_P(CorruptInput, TruncatedFilesAreRejected) {
   for (size_t keep : {size_t{0}, size_t{3}, size_t{4}, size_t{11}, size_t{12}, bytes_.size() / 2,
                       bytes_.size() - 9, bytes_.size() - 8, bytes_.size() - 1}) {
     SCOPED_TRACE(keep);
@@ -52,7 +69,7 @@ TEST_F(CorruptInput, TruncatedFilesAreRejected) {
   ExpectCorrupt(ReadBytes(bytes_.substr(0, 4) + bytes_.substr(bytes_.size() - 8)), "footer length");
 }
 
-TEST_F(CorruptInput, WrongMagicIsRejected) {
+TEST_P(CorruptInput, WrongMagicIsRejected) {
   std::string head = bytes_;
   head[0] = 'X';
   ExpectCorrupt(ReadBytes(head), "magic");
@@ -61,14 +78,14 @@ TEST_F(CorruptInput, WrongMagicIsRejected) {
   ExpectCorrupt(ReadBytes(tail), "magic");
 }
 
-TEST_F(CorruptInput, FooterLengthBeyondFileIsRejected) {
+TEST_P(CorruptInput, FooterLengthBeyondFileIsRejected) {
   std::string b = bytes_;
   const uint32_t huge = 0x7fffffff;
   std::memcpy(&b[b.size() - 8], &huge, 4);
   ExpectCorrupt(ReadBytes(b), "footer length");
 }
 
-TEST_F(CorruptInput, GarbageFooterIsRejected) {
+TEST_P(CorruptInput, GarbageFooterIsRejected) {
   std::string b = bytes_;
   uint32_t footer_len;
   std::memcpy(&footer_len, &b[b.size() - 8], 4);
@@ -76,7 +93,7 @@ TEST_F(CorruptInput, GarbageFooterIsRejected) {
   ExpectCorrupt(ReadBytes(b), "footer");
 }
 
-TEST_F(CorruptInput, BadPageHeaderIsRejected) {
+TEST_P(CorruptInput, BadPageHeaderIsRejected) {
   auto reader = ParquetReader::Open(MemorySource(bytes_, "mutated.parquet"));
   ASSERT_TRUE(reader.ok());
   const ColumnMetaData& meta = *(*reader)->metadata().row_groups[0].columns[0].meta_data;
@@ -86,17 +103,22 @@ TEST_F(CorruptInput, BadPageHeaderIsRejected) {
   ExpectCorrupt(ReadBytes(b), "page header");
 }
 
+INSTANTIATE_TEST_SUITE_P(Files, CorruptInput, ::testing::Values("own", "alltypes_plain.parquet"),
+                         [](const auto& info) { return info.param == "own" ? std::string("Own") : std::string("Corpus"); });
+
 // Random byte flips over real files: every outcome is fine except a crash (which the
 // sanitizer build turns any memory error into), a hang or an exception.
 TEST(CorruptInputFuzz, RandomByteFlipsNeverCrash) {
   std::vector<std::string> names = {"alltypes_plain.parquet", "nested_maps.snappy.parquet",
                                     "delta_byte_array.parquet", "datapage_v2.snappy.parquet",
                                     "nullable.impala.parquet", "byte_stream_split.zstd.parquet"};
-  if (CorpusFile(names[0]).empty()) GTEST_SKIP() << "../shared/parquet-testing is absent";
+  std::vector<std::string> files = {OwnFileBytes()};
+  if (!CorpusFile(names[0]).empty()) {
+    for (const std::string& name : names) files.push_back(icesync::testing::ReadFile(CorpusFile(name)));
+  }
   std::mt19937_64 rng(20261124);
   int errors = 0, total = 0;
-  for (const std::string& name : names) {
-    const std::string original = icesync::testing::ReadFile(CorpusFile(name));
+  for (const std::string& original : files) {
     for (int iter = 0; iter < 150; ++iter) {
       std::string b = original;
       const int flips = 1 + static_cast<int>(rng() % 4);

@@ -187,7 +187,7 @@ void ForEachCodecAndEncoding(const std::shared_ptr<const Schema>& schema, const 
                                  CompressionCodec::GZIP}) {
     for (bool dictionary : {true, false}) {
       SCOPED_TRACE(std::string(CodecName(codec)) + (dictionary ? " dictionary" : " plain"));
-      testing::TempDir dir;
+      icesync::testing::TempDir dir;
       WriterOptions options;
       options.compression = codec;
       options.enable_dictionary = dictionary;
