@@ -9,6 +9,7 @@
 #include "core/temporal.h"
 #include "iceberg/filesystem_catalog.h"
 #include "sync/crash_point.h"
+#include "sync/parallel_reader.h"
 #include "sync/parquet_file_sink.h"
 #include "sync/partitioned_writer.h"
 #include "sync/source_reader.h"
@@ -75,6 +76,15 @@ struct PhaseTracker {
   }
 };
 
+// The isolation as recorded: a parallel read is one consistent view only when every reader
+// imported the same snapshot.
+std::string IsolationSummary(const std::string& isolation, const std::optional<ParallelReadResult>& parallel) {
+  if (!parallel || parallel->readers == 1) return isolation;
+  if (parallel->consistent) return isolation + ", one snapshot shared by " + std::to_string(parallel->readers) + " readers";
+  return isolation + " per reader; " + std::to_string(parallel->readers) +
+         " key-range readers, not one consistent view";
+}
+
 }  // namespace
 
 Result<ExportResult> Export(const ExportOptions& options, ProgressReporter* progress, ExportPhase* failed_phase) {
@@ -84,10 +94,6 @@ Result<ExportResult> Export(const ExportOptions& options, ProgressReporter* prog
   RETURN_IF_ERROR(ValidateExportOptions(options));
   if (!options.query.empty()) {
     return Unsupported("--query is not supported yet; export a --table (optionally with --where)");
-  }
-  if (options.parallel > 1) {
-    return Unsupported("--parallel {} is not supported yet; run without it (one connection, one consistent view)",
-                       options.parallel);
   }
   ASSIGN_OR_RETURN(iceberg::TableIdentifier id, iceberg::TableIdentifier::Parse(options.target));
   std::error_code ec;
@@ -120,7 +126,10 @@ Result<ExportResult> Export(const ExportOptions& options, ProgressReporter* prog
     if (total.ok()) progress->SetTotalRows(*total);
   }
   const std::string extracted_at = IsoNow();
-  ASSIGN_OR_RETURN(std::unique_ptr<db::Extractor> extractor, source->Extract(options.where, options.batch_rows));
+  std::unique_ptr<db::Extractor> extractor;
+  if (options.parallel == 1) {
+    ASSIGN_OR_RETURN(extractor, source->Extract(options.where, options.batch_rows));
+  }
 
   // Data files.
   phase.Set(ExportPhase::kWrite);
@@ -141,11 +150,31 @@ Result<ExportResult> Export(const ExportOptions& options, ProgressReporter* prog
   if (layout.spec.fields().empty()) so.row_group_size = int64_t{32} << 20;
   so.row_group_size = std::min(so.row_group_size, options.target_file_size);
   ASSIGN_OR_RETURN(DataFileSinkFactory sink_factory, ParquetSinkFactory(target_schema, so));
+  std::optional<ParallelReadResult> parallel;
+  if (options.parallel > 1) {
+    // Each reader has its own files (job id suffixed by the reader) and a share of the open-file budget.
+    auto make_writer = [&](int index) {
+      PartitionedWriterOptions reader_wo = wo;
+      reader_wo.job_id = wo.job_id + "-" + std::to_string(index + 1);
+      reader_wo.max_open_files = std::max(1, options.max_open_files / options.parallel);
+      return PartitionedWriter::Create(target_schema, layout.spec, reader_wo, sink_factory);
+    };
+    phase.Set(ExportPhase::kSource);
+    bool write_failed = false;
+    Result<ParallelReadResult> read = ReadKeyRangesInParallel(
+        *source, ParallelReadOptions{options.source, options.where, options.parallel, options.batch_rows, target_schema},
+        make_writer, progress, &write_failed);
+    if (!read.ok()) {
+      if (write_failed) phase.Set(ExportPhase::kWrite);
+      return read.status();
+    }
+    parallel = std::move(read).value();
+  }
   ASSIGN_OR_RETURN(auto writer, PartitionedWriter::Create(target_schema, layout.spec, wo, sink_factory));
   RecordBatch batch;
   RecordBatch target_batch(target_schema);
   bool first = true;
-  for (;;) {
+  while (extractor) {
     phase.Set(ExportPhase::kSource);
     ASSIGN_OR_RETURN(bool more, extractor->Next(&batch));
     if (!more) break;
@@ -163,6 +192,7 @@ Result<ExportResult> Export(const ExportOptions& options, ProgressReporter* prog
   }
   phase.Set(ExportPhase::kWrite);
   ASSIGN_OR_RETURN(std::vector<iceberg::DataFile> files, writer->Finish());
+  if (parallel) files = std::move(parallel->files);
   phase.Set(ExportPhase::kSource);
   RETURN_IF_ERROR(source->Finish());
   CrashPoint("files-written");
@@ -179,9 +209,10 @@ Result<ExportResult> Export(const ExportOptions& options, ProgressReporter* prog
   req.summary["icesync.source"] = source->redacted_source();
   req.summary["icesync.source-table"] = source->table().name.ToString();
   if (!options.where.empty()) req.summary["icesync.source-where"] = options.where;
-  req.summary["icesync.source-query"] = extractor->sql();
+  req.summary["icesync.source-query"] = parallel ? parallel->first_sql : extractor->sql();
   req.summary["icesync.extracted-at"] = extracted_at;
-  req.summary["icesync.isolation"] = source->isolation();
+  req.summary["icesync.isolation"] = IsolationSummary(source->isolation(), parallel);
+  if (parallel) req.summary["icesync.parallel-readers"] = std::to_string(parallel->readers);
   req.summary["icesync.job-id"] = wo.job_id;
   req.properties["icesync.source"] = source->redacted_source();
   req.properties["icesync.source-table"] = source->table().name.ToString();
@@ -198,11 +229,11 @@ Result<ExportResult> Export(const ExportOptions& options, ProgressReporter* prog
   r.snapshot_id = committed->snapshot_id;
   r.previous_snapshot_id = committed->parent_snapshot_id;
   r.operation = committed->operation;
-  r.rows = writer->rows_written();
+  r.rows = parallel ? parallel->rows : writer->rows_written();
   r.files = static_cast<int64_t>(req.files.size());
   for (const iceberg::DataFile& f : req.files) r.bytes += f.file_size_in_bytes;
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  r.isolation = source->isolation();
+  r.isolation = IsolationSummary(source->isolation(), parallel);
   r.source = source->redacted_source();
   if (progress) progress->Update(r.rows, r.bytes);
   return r;
