@@ -10,6 +10,7 @@
 #include "iceberg/filesystem_catalog.h"
 #include "sync/crash_point.h"
 #include "sync/parallel_reader.h"
+#include "sync/prefetching_extractor.h"
 #include "sync/parquet_file_sink.h"
 #include "sync/partitioned_writer.h"
 #include "sync/source_reader.h"
@@ -174,9 +175,12 @@ Result<ExportResult> Export(const ExportOptions& options, ProgressReporter* prog
   RecordBatch batch;
   RecordBatch target_batch(target_schema);
   bool first = true;
-  while (extractor) {
+  // Fetching runs one batch ahead on its own thread, overlapping with the writing here.
+  std::unique_ptr<PrefetchingExtractor> fetch;
+  if (extractor) fetch = std::make_unique<PrefetchingExtractor>(extractor.get());
+  while (fetch) {
     phase.Set(ExportPhase::kSource);
-    ASSIGN_OR_RETURN(bool more, extractor->Next(&batch));
+    ASSIGN_OR_RETURN(bool more, fetch->Next(&batch));
     if (!more) break;
     phase.Set(ExportPhase::kWrite);
     // Same columns in the same order; only the field ids may differ (a replaced table keeps
@@ -190,6 +194,7 @@ Result<ExportResult> Export(const ExportOptions& options, ProgressReporter* prog
       first = false;
     }
   }
+  fetch.reset();
   phase.Set(ExportPhase::kWrite);
   ASSIGN_OR_RETURN(std::vector<iceberg::DataFile> files, writer->Finish());
   if (parallel) files = std::move(parallel->files);
