@@ -1,8 +1,5 @@
 // Parameter-array inserts: one prepared INSERT executed with SQL_ATTR_PARAMSET_SIZE rows of
-// column-wise bound buffers (PostgreSQL, SQLite, and SQL Server without BCP). Where the dialect
-// asks for multi-row INSERTs (PostgreSQL), whole groups of rows_per_insert rows go through a
-// second prepared statement of that many VALUES tuples, bound to the same encoded buffers, and
-// only the remainder uses the array statement.
+// column-wise bound buffers (PostgreSQL, SQLite, and SQL Server without BCP).
 #include <algorithm>
 
 #include "db/bulk_loader.h"
@@ -31,15 +28,6 @@ class ArrayLoader final : public BulkLoader {
     }
     buffers_.resize(codecs_.size());
     ind_.resize(codecs_.size());
-    group_rows_ = options_.rows_per_execute > 1 ? d.rows_per_insert(codecs_.size()) : 1;
-    if (group_rows_ > 1) {
-      method_ = "multi-row inserts";
-      ASSIGN_OR_RETURN(group_stmt_, conn_.NewStatement());
-      group_sql_ = d.InsertRows(target_, *schema_, group_rows_);
-      if (!SQL_SUCCEEDED(SQLPrepare(group_stmt_.get(), reinterpret_cast<SQLCHAR*>(group_sql_.data()), SQL_NTS))) {
-        return conn_.StatementError(group_stmt_, "preparing a " + std::to_string(group_rows_) + "-row INSERT");
-      }
-    }
     return Status::OK();
   }
 
@@ -77,65 +65,33 @@ class ArrayLoader final : public BulkLoader {
  private:
   Status Execute(const RecordBatch& batch, int64_t start, int64_t end, const std::vector<SQLLEN>& widths) {
     const int64_t rows = end - start;
-    for (size_t c = 0; c < codecs_.size(); ++c) {
-      const SQLLEN w = widths[c];
-      const size_t need = static_cast<size_t>(w * rows);
-      if (buffers_[c].size() < need) buffers_[c].resize(need);
-      if (ind_[c].size() < static_cast<size_t>(rows)) ind_[c].resize(static_cast<size_t>(rows));
-      for (int64_t r = 0; r < rows; ++r) {
-        EncodeValue(codecs_[c], batch.column(c), start + r, buffers_[c].data() + r * w, &ind_[c][static_cast<size_t>(r)]);
-      }
-    }
-    int64_t done = 0;
-    for (; group_rows_ > 1 && rows - done >= group_rows_; done += group_rows_) {
-      RETURN_IF_ERROR(ExecuteGroup(done, widths));
-    }
-    if (done < rows) RETURN_IF_ERROR(ExecuteArray(done, rows - done, widths));
-    rows_sent_ += rows;
-    return Status::OK();
-  }
-
-  // Binds parameter `param` (1-based) of `stmt` to encoded row `row` of column `c` onwards.
-  Status Bind(const OdbcHandle& stmt, SQLUSMALLINT param, size_t c, int64_t row, SQLLEN w) {
-    const OdbcCodec& codec = codecs_[c];
-    SQLULEN column_size = codec.column_size > 0 ? codec.column_size : static_cast<SQLULEN>(std::max<SQLLEN>(w, 1));
-    SQLRETURN rc = SQLBindParameter(stmt.get(), param, SQL_PARAM_INPUT, codec.c_type, codec.sql_type, column_size,
-                                    codec.decimal_digits, buffers_[c].data() + row * w, w,
-                                    ind_[c].data() + row);
-    if (!SQL_SUCCEEDED(rc)) return conn_.StatementError(stmt, "binding column " + codec.column);
-    return Status::OK();
-  }
-
-  Status Run(const OdbcHandle& stmt) {
-    SQLRETURN rc = SQLExecute(stmt.get());
-    if (!SQL_SUCCEEDED(rc) && rc != SQL_NO_DATA) {
-      return conn_.StatementError(stmt, "inserting into " + target_.ToString());
-    }
-    // Drain any per-row result sets some drivers leave open after an array execution.
-    while (SQL_SUCCEEDED(SQLMoreResults(stmt.get()))) {
-    }
-    return Status::OK();
-  }
-
-  // Encoded rows [first, first + group_rows_) as one multi-row INSERT.
-  Status ExecuteGroup(int64_t first, const std::vector<SQLLEN>& widths) {
-    SQLUSMALLINT param = 1;
-    for (int64_t r = 0; r < group_rows_; ++r) {
-      for (size_t c = 0; c < codecs_.size(); ++c) RETURN_IF_ERROR(Bind(group_stmt_, param++, c, first + r, widths[c]));
-    }
-    return Run(group_stmt_);
-  }
-
-  // Encoded rows [first, first + rows) as a parameter array of the one-row INSERT.
-  Status ExecuteArray(int64_t first, int64_t rows, const std::vector<SQLLEN>& widths) {
-    if (!SQL_SUCCEEDED(SQLSetStmtAttr(stmt_.get(), SQL_ATTR_PARAMSET_SIZE,
-                                      reinterpret_cast<SQLPOINTER>(static_cast<SQLULEN>(rows)), 0))) {
+    SQLHSTMT h = stmt_.get();
+    if (!SQL_SUCCEEDED(SQLSetStmtAttr(h, SQL_ATTR_PARAMSET_SIZE, reinterpret_cast<SQLPOINTER>(static_cast<SQLULEN>(rows)), 0))) {
       return conn_.StatementError(stmt_, "setting the parameter array size");
     }
     for (size_t c = 0; c < codecs_.size(); ++c) {
-      RETURN_IF_ERROR(Bind(stmt_, static_cast<SQLUSMALLINT>(c + 1), c, first, widths[c]));
+      const OdbcCodec& codec = codecs_[c];
+      SQLLEN w = widths[c];
+      size_t need = static_cast<size_t>(w * rows);
+      if (buffers_[c].size() < need) buffers_[c].resize(need);
+      if (ind_[c].size() < static_cast<size_t>(rows)) ind_[c].resize(static_cast<size_t>(rows));
+      for (int64_t r = 0; r < rows; ++r) {
+        EncodeValue(codec, batch.column(c), start + r, buffers_[c].data() + r * w, &ind_[c][static_cast<size_t>(r)]);
+      }
+      SQLULEN column_size = codec.column_size > 0 ? codec.column_size : static_cast<SQLULEN>(std::max<SQLLEN>(w, 1));
+      SQLRETURN rc = SQLBindParameter(h, static_cast<SQLUSMALLINT>(c + 1), SQL_PARAM_INPUT, codec.c_type, codec.sql_type,
+                                      column_size, codec.decimal_digits, buffers_[c].data(), w, ind_[c].data());
+      if (!SQL_SUCCEEDED(rc)) return conn_.StatementError(stmt_, "binding column " + codec.column);
     }
-    return Run(stmt_);
+    SQLRETURN rc = SQLExecute(h);
+    if (!SQL_SUCCEEDED(rc) && rc != SQL_NO_DATA) {
+      return conn_.StatementError(stmt_, "inserting into " + target_.ToString());
+    }
+    // Drain any per-row result sets some drivers leave open after an array execution.
+    while (SQL_SUCCEEDED(SQLMoreResults(h))) {
+    }
+    rows_sent_ += rows;
+    return Status::OK();
   }
 
   OdbcHandle stmt_;
@@ -144,9 +100,6 @@ class ArrayLoader final : public BulkLoader {
   std::vector<OdbcCodec> codecs_;
   std::vector<std::vector<uint8_t>> buffers_;
   std::vector<std::vector<SQLLEN>> ind_;
-  int64_t group_rows_ = 1;  // rows per multi-row INSERT (1: none)
-  OdbcHandle group_stmt_;
-  std::string group_sql_;
 };
 
 }  // namespace

@@ -88,15 +88,6 @@ std::string Dialect::Insert(const TableName& t, const Schema& schema) const {
   return sql + ")";
 }
 
-std::string Dialect::InsertRows(const TableName& t, const Schema& schema, int64_t rows) const {
-  std::string sql = Insert(t, schema);
-  const size_t values = sql.rfind(" VALUES (");
-  const std::string tuple = sql.substr(values + 8);  // "(?, ?, …)"
-  sql.reserve(sql.size() + static_cast<size_t>(rows) * (tuple.size() + 2));
-  for (int64_t i = 1; i < rows; ++i) sql += ", " + tuple;
-  return sql;
-}
-
 std::string Dialect::InsertMissingFromStaging(const TableName& target, const TableName& staging,
                                               const std::vector<std::string>& columns,
                                               const std::vector<std::string>& keys) const {

@@ -70,15 +70,6 @@ class Dialect {
   std::string DropTable(const TableName& t) const;
   // INSERT INTO t (cols) VALUES (?, …): the parameter-array load statement.
   virtual std::string Insert(const TableName& t, const Schema& schema) const;
-  // Insert() with its VALUES tuple repeated `rows` times.
-  std::string InsertRows(const TableName& t, const Schema& schema, int64_t rows) const;
-  // Rows per INSERT for loads of `columns` columns. Above 1 the array loader sends multi-row
-  // INSERTs: psqlODBC executes a parameter array as one Bind/Execute per row, which costs the
-  // server about 15 µs a row; one statement of many rows amortizes that.
-  virtual int64_t rows_per_insert(size_t columns) const {
-    (void)columns;
-    return 1;
-  }
 
   // Set-based merge from a staging table with the target's columns. `keys` are the key
   // column names; every statement runs inside the caller's transaction.

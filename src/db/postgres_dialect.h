@@ -2,8 +2,6 @@
 // PostgreSQL: "double quote" quoting, information_schema catalog, TEMPORARY staging tables,
 // UPDATE … FROM and DELETE … USING. Sessions run in UTC with ISO DateStyle so timestamptz
 // values arrive as UTC and dates/timestamps as the ISO text the extractor parses.
-#include <algorithm>
-
 #include "db/dialect.h"
 
 namespace icesync::db {
@@ -21,12 +19,6 @@ class PostgresDialect final : public Dialect {
   CatalogQuery PrimaryKeyQuery(const TableName& t) const override;
   std::string ColumnType(const DataType& type) const override;
   std::string Insert(const TableName& t, const Schema& schema) const override;
-  // Up to 1024 rows and 7000 parameters per statement: libpq drops the connection ("lost
-  // synchronization with server") when the ParameterDescription of a prepared statement (4
-  // bytes a parameter) exceeds its 30000-byte limit for that message.
-  int64_t rows_per_insert(size_t columns) const override {
-    return std::clamp<int64_t>(7000 / static_cast<int64_t>(std::max<size_t>(columns, 1)), 1, 1024);
-  }
   std::string UpdateFromStaging(const TableName& target, const TableName& staging,
                                 const std::vector<std::string>& columns,
                                 const std::vector<std::string>& keys) const override;
