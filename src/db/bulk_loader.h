@@ -33,6 +33,8 @@ class BulkLoader {
                                                   std::shared_ptr<const Schema> schema, LoadOptions options = {});
   virtual ~BulkLoader() = default;
 
+  // May return before the rows are stored (PostgreSQL runs a statement while the next is
+  // built); call Finish() before using the connection for anything else.
   virtual Status Append(const RecordBatch& batch) = 0;
   // Flushes and verifies the stored count; returns the rows loaded.
   Result<int64_t> Finish();

@@ -3,9 +3,11 @@
 // with one parameter per column holding the chunk's values as an array literal
 // ('{"1","2",NULL}'). The server parses the arrays much as COPY parses its text, so the cost
 // per row is close to COPY's; parameter arrays cost a Bind/Execute per row and multi-row
-// VALUES an expression per value (bench/RESULTS.md).
+// VALUES an expression per value (bench/RESULTS.md). The statement runs on a helper thread
+// while the next chunk's literals are built, so our encoding overlaps the server's work.
 #include <charconv>
 #include <cmath>
+#include <future>
 
 #include "db/bulk_loader.h"
 
@@ -50,7 +52,7 @@ class UnnestLoader final : public BulkLoader {
     if (!SQL_SUCCEEDED(SQLPrepare(stmt_.get(), reinterpret_cast<SQLCHAR*>(sql_.data()), SQL_NTS))) {
       return conn_.StatementError(stmt_, "preparing " + sql_);
     }
-    literals_.resize(codecs_.size());
+    for (auto& set : literals_) set.resize(codecs_.size());
     ind_.resize(codecs_.size());
     return Status::OK();
   }
@@ -58,13 +60,20 @@ class UnnestLoader final : public BulkLoader {
   Status Append(const RecordBatch& batch) override {
     RETURN_IF_ERROR(CheckBatch(batch));
     for (int64_t start = 0; start < batch.num_rows(); start += kRowsPerStatement) {
-      RETURN_IF_ERROR(Execute(batch, start, std::min(batch.num_rows(), start + kRowsPerStatement)));
+      const int64_t end = std::min(batch.num_rows(), start + kRowsPerStatement);
+      std::vector<std::string>& literals = literals_[next_set_];
+      for (size_t c = 0; c < codecs_.size(); ++c) BuildLiteral(c, batch.column(c), start, end, &literals[c]);
+      RETURN_IF_ERROR(Wait());  // the statement is free again, and the other literal set unused
+      RETURN_IF_ERROR(Bind(literals));
+      pending_ = std::async(std::launch::async, [this] { return Run(); });
+      next_set_ ^= 1;
+      rows_sent_ += end - start;
     }
     return Status::OK();
   }
 
  protected:
-  Status Flush() override { return Status::OK(); }
+  Status Flush() override { return Wait(); }
 
  private:
   // Appends value `row` of column `c` as an array element.
@@ -117,36 +126,50 @@ class UnnestLoader final : public BulkLoader {
     AppendQuoted(std::string_view(scratch_.data(), static_cast<size_t>(len)), out);
   }
 
-  Status Execute(const RecordBatch& batch, int64_t start, int64_t end) {
+  // The array literal of rows [start, end) of `col`.
+  void BuildLiteral(size_t c, const ColumnVector& col, int64_t start, int64_t end, std::string* lit) {
+    lit->clear();
+    lit->push_back('{');
+    for (int64_t r = start; r < end; ++r) {
+      if (r > start) lit->push_back(',');
+      AppendElement(c, col, r, lit);
+    }
+    lit->push_back('}');
+  }
+
+  Status Bind(std::vector<std::string>& literals) {
     for (size_t c = 0; c < codecs_.size(); ++c) {
-      std::string& lit = literals_[c];
-      lit.clear();
-      lit.push_back('{');
-      for (int64_t r = start; r < end; ++r) {
-        if (r > start) lit.push_back(',');
-        AppendElement(c, batch.column(c), r, &lit);
-      }
-      lit.push_back('}');
+      std::string& lit = literals[c];
       ind_[c] = static_cast<SQLLEN>(lit.size());
       SQLRETURN rc = SQLBindParameter(stmt_.get(), static_cast<SQLUSMALLINT>(c + 1), SQL_PARAM_INPUT, SQL_C_CHAR,
                                       SQL_LONGVARCHAR, lit.size(), 0, lit.data(), static_cast<SQLLEN>(lit.size()),
                                       &ind_[c]);
       if (!SQL_SUCCEEDED(rc)) return conn_.StatementError(stmt_, "binding column " + codecs_[c].column);
     }
+    return Status::OK();
+  }
+
+  // On the helper thread: the bound statement.
+  Status Run() {
     SQLRETURN rc = SQLExecute(stmt_.get());
     if (!SQL_SUCCEEDED(rc) && rc != SQL_NO_DATA) return conn_.StatementError(stmt_, "inserting into " + target_.ToString());
     while (SQL_SUCCEEDED(SQLMoreResults(stmt_.get()))) {
     }
-    rows_sent_ += end - start;
     return Status::OK();
   }
+
+  // The result of the statement in flight, if any.
+  Status Wait() { return pending_.valid() ? pending_.get() : Status::OK(); }
 
   OdbcHandle stmt_;
   std::string sql_;
   std::vector<OdbcCodec> codecs_;
-  std::vector<std::string> literals_;  // one array literal per column, reused
+  // Two sets of per-column array literals: one bound to the statement in flight, one being built.
+  std::vector<std::string> literals_[2];
+  int next_set_ = 0;
   std::vector<SQLLEN> ind_;
   std::string scratch_;
+  std::future<Status> pending_;  // last: its destructor waits for the statement in flight
 };
 
 }  // namespace
