@@ -102,5 +102,32 @@ TEST_F(ExportParallelTest, NeedsASingleIntegerKey) {
   EXPECT_NE(r.status().message().find("no primary key"), std::string::npos) << r.status().ToString();
 }
 
+// Without a snapshot to share (SQLite) every reader has its own transaction, and the result
+// says that the read was not one consistent view.
+TEST(ExportParallelSqliteTest, ReadsEveryRowButSaysTheViewIsNotShared) {
+  icesync::testing::TempDir dir;
+  const std::string url = "sqlite://" + dir.file("src.db");
+  {
+    auto conn = db::Connect(url);
+    ASSERT_TRUE(conn.ok()) << conn.status().ToString();
+    ASSERT_TRUE((*conn)->Execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v varchar(8))").ok());
+    ASSERT_TRUE((*conn)->Execute("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000) "
+                                 "INSERT INTO t SELECT x, 'v' || x FROM c")
+                    .ok());
+  }
+  ExportOptions o;
+  o.source = url;
+  o.table = "t";
+  o.warehouse = dir.file("lake");
+  o.target = "ns.t";
+  o.parallel = 2;
+  o.batch_rows = 500;
+  Result<ExportResult> r = Export(o, nullptr);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->rows, 3000);
+  EXPECT_GE(r->files, 2);
+  EXPECT_NE(r->isolation.find("2 key-range readers, not one consistent view"), std::string::npos) << r->isolation;
+}
+
 }  // namespace
 }  // namespace icesync::sync
