@@ -1,4 +1,4 @@
-// Extract and load throughput of the ODBC paths on a table, for bench/run-odbc.sh (which
+// Extract and load throughput of the ODBC paths on a table, for `bench/run odbc` (which
 // starts PostgreSQL and times psql COPY next to this on the same server).
 //   db_bench extract URL TABLE            reads TABLE with Extractor
 //   db_bench load URL TABLE ROWS          creates TABLE and loads ROWS generated rows
@@ -35,7 +35,7 @@ void PrintRss() {
   std::printf("RSS %.1f\n", static_cast<double>(ru.ru_maxrss) / 1024.0);
 }
 
-// The mixed table: the same columns bench/run-odbc.sh creates.
+// The mixed table: the same columns bench/lib/postgres.sh (pg_mixed_table) creates.
 std::shared_ptr<const Schema> MixedSchema() {
   return std::make_shared<Schema>(std::vector<Field>{{1, "id", DataType::Int64(), true},
                                                      {2, "qty", DataType::Int32()},

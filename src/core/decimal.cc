@@ -46,7 +46,10 @@ Result<Int128> ParseDecimal(std::string_view text, int precision, int scale) {
   Int128 v = 0;
   int frac_digits = -1;  // -1: no point seen
   bool any_digit = false;
-  const Int128 limit = MaxUnscaled(38);
+  // Hoisted: a 128-bit division per digit was most of the parse (the extractor parses every
+  // decimal it reads).
+  static const Int128 limit = MaxUnscaled(38);
+  static const Int128 limit_div10 = limit / 10;
   for (char c : s) {
     if (c == '.') {
       if (frac_digits >= 0) return InvalidArgument("invalid decimal '{}'", text);
@@ -62,12 +65,12 @@ Result<Int128> ParseDecimal(std::string_view text, int precision, int scale) {
       }
       ++frac_digits;
     }
-    if (v > limit / 10) return InvalidArgument("decimal '{}' exceeds 38 digits", text);
+    if (v > limit_div10) return InvalidArgument("decimal '{}' exceeds 38 digits", text);
     v = v * 10 + (c - '0');
   }
   if (!any_digit) return InvalidArgument("invalid decimal '{}'", text);
   for (int i = std::max(frac_digits, 0); i < scale; ++i) {
-    if (v > limit / 10) return InvalidArgument("decimal '{}' exceeds 38 digits", text);
+    if (v > limit_div10) return InvalidArgument("decimal '{}' exceeds 38 digits", text);
     v *= 10;
   }
   if (v > MaxUnscaled(precision)) {

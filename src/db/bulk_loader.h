@@ -1,8 +1,9 @@
 #pragma once
 // Bulk loads RecordBatches into a table (typically a staging table) inside the caller's
 // transaction. SQL Server uses the driver's bulk-copy interface (bcp_* through FreeTDS's
-// odbcss.h) when the connection enabled it, else every dialect uses parameter arrays
-// (SQL_ATTR_PARAMSET_SIZE, column-wise) on one prepared INSERT. After every load the stored
+// odbcss.h) when the connection enabled it, PostgreSQL one INSERT … SELECT FROM unnest(array
+// literals) per chunk of rows, and otherwise parameter arrays (SQL_ATTR_PARAMSET_SIZE,
+// column-wise) on one prepared INSERT. After every load the stored
 // row count is checked against the rows sent: some bulk paths report success while storing
 // nothing.
 #include <memory>
@@ -32,6 +33,8 @@ class BulkLoader {
                                                   std::shared_ptr<const Schema> schema, LoadOptions options = {});
   virtual ~BulkLoader() = default;
 
+  // May return before the rows are stored (PostgreSQL runs a statement while the next is
+  // built); call Finish() before using the connection for anything else.
   virtual Status Append(const RecordBatch& batch) = 0;
   // Flushes and verifies the stored count; returns the rows loaded.
   Result<int64_t> Finish();
@@ -59,6 +62,9 @@ class BulkLoader {
 // BcpColumnPlan below without a server).
 Result<std::unique_ptr<BulkLoader>> OpenBcpLoader(Connection& conn, const TableName& target,
                                                   std::shared_ptr<const Schema> schema, const LoadOptions& options);
+// PostgreSQL: one INSERT … SELECT FROM unnest(array parameters) per chunk of rows.
+Result<std::unique_ptr<BulkLoader>> OpenUnnestLoader(Connection& conn, const TableName& target,
+                                                     std::shared_ptr<const Schema> schema, const LoadOptions& options);
 Result<std::unique_ptr<BulkLoader>> OpenArrayLoader(Connection& conn, const TableName& target,
                                                     std::shared_ptr<const Schema> schema, const LoadOptions& options);
 

@@ -52,7 +52,7 @@ Status Extractor::Start() {
     BoundColumn b;
     b.schema_index = i;
     const ColumnMapping& m = table_.mappings[i];
-    b.codec = MakeCodec(m.type, CodecOptions{d.temporal_as_text(), d.floats_as_text(), table_.options.sub_microseconds},
+    b.codec = MakeCodec(m.type, CodecOptions{d.reads_temporal_as_text(), d.floats_as_text(), table_.options.sub_microseconds},
                         table_.columns[i].name);
     b.is_long = is_long(i);
     any_long |= b.is_long;

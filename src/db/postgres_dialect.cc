@@ -12,6 +12,15 @@ std::string QuoteWithDoubleQuotes(std::string_view id) {
 
 std::string PostgresDialect::QuoteIdentifier(std::string_view id) const { return QuoteWithDoubleQuotes(id); }
 
+std::string PostgresDialect::SelectExpression(const SelectColumn& c) const {
+  switch (c.type.id()) {
+    case TypeId::kDate: case TypeId::kTimestamp: case TypeId::kTimestampTz:
+      return QuoteIdentifier(c.name) + "::text";
+    default:
+      return QuoteIdentifier(c.name);
+  }
+}
+
 CatalogQuery PostgresDialect::ColumnsQuery(const TableName& t) const {
   return InformationSchemaColumns(t, "current_schema()");
 }

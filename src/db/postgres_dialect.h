@@ -1,6 +1,7 @@
 #pragma once
 // PostgreSQL: "double quote" quoting, information_schema catalog, TEMPORARY staging tables,
-// UPDATE … FROM and DELETE … USING. Sessions run in UTC so timestamptz values arrive as UTC.
+// UPDATE … FROM and DELETE … USING. Sessions run in UTC with ISO DateStyle so timestamptz
+// values arrive as UTC and dates/timestamps as the ISO text the extractor parses.
 #include "db/dialect.h"
 
 namespace icesync::db {
@@ -9,7 +10,11 @@ class PostgresDialect final : public Dialect {
  public:
   DialectKind kind() const override { return DialectKind::kPostgres; }
   std::string QuoteIdentifier(std::string_view id) const override;
-  std::vector<std::string> SessionSetup() const override { return {"SET TIME ZONE 'UTC'"}; }
+  std::vector<std::string> SessionSetup() const override { return {"SET TIME ZONE 'UTC'", "SET DateStyle TO ISO"}; }
+  // Dates and timestamps are selected as ::text: psqlODBC would otherwise sscanf them into
+  // structs (and, bound as SQL_C_CHAR, print them back), which costs more than our parser.
+  bool reads_temporal_as_text() const override { return true; }
+  std::string SelectExpression(const SelectColumn& c) const override;
   CatalogQuery ColumnsQuery(const TableName& t) const override;
   CatalogQuery PrimaryKeyQuery(const TableName& t) const override;
   std::string ColumnType(const DataType& type) const override;

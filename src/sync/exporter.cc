@@ -12,6 +12,8 @@
 #include "core/temporal.h"
 #include "iceberg/filesystem_catalog.h"
 #include "sync/crash_point.h"
+#include "sync/parallel_reader.h"
+#include "sync/prefetching_extractor.h"
 #include "sync/parquet_file_sink.h"
 #include "sync/partitioned_writer.h"
 #include "sync/source_reader.h"
@@ -182,6 +184,15 @@ struct PhaseTracker {
   }
 };
 
+// The isolation as recorded: a parallel read is one consistent view only when every reader
+// imported the same snapshot.
+std::string IsolationSummary(const std::string& isolation, const std::optional<ParallelReadResult>& parallel) {
+  if (!parallel || parallel->readers == 1) return isolation;
+  if (parallel->consistent) return isolation + ", one snapshot shared by " + std::to_string(parallel->readers) + " readers";
+  return isolation + " per reader; " + std::to_string(parallel->readers) +
+         " key-range readers, not one consistent view";
+}
+
 }  // namespace
 
 Result<ExportResult> Export(const ExportOptions& options, ProgressReporter* progress, ExportPhase* failed_phase) {
@@ -189,10 +200,6 @@ Result<ExportResult> Export(const ExportOptions& options, ProgressReporter* prog
   PhaseTracker phase{failed_phase};
   phase.Set(ExportPhase::kValidate);
   RETURN_IF_ERROR(ValidateExportOptions(options));
-  if (options.parallel > 1) {
-    return Unsupported("--parallel {} is not supported yet; run without it (one connection, one consistent view)",
-                       options.parallel);
-  }
   ASSIGN_OR_RETURN(iceberg::TableIdentifier id, iceberg::TableIdentifier::Parse(options.target));
   std::error_code ec;
   const std::string warehouse = fs::absolute(options.warehouse, ec).lexically_normal().string();
@@ -232,7 +239,10 @@ Result<ExportResult> Export(const ExportOptions& options, ProgressReporter* prog
     if (total.ok()) progress->SetTotalRows(*total);
   }
   const std::string extracted_at = IsoNow();
-  ASSIGN_OR_RETURN(std::unique_ptr<db::Extractor> extractor, source->Extract(options.where, options.batch_rows));
+  std::unique_ptr<db::Extractor> extractor;
+  if (options.parallel == 1) {
+    ASSIGN_OR_RETURN(extractor, source->Extract(options.where, options.batch_rows));
+  }
 
   // Data files.
   phase.Set(ExportPhase::kWrite);
@@ -254,13 +264,36 @@ Result<ExportResult> Export(const ExportOptions& options, ProgressReporter* prog
   if (layout.spec.fields().empty()) so.row_group_size = int64_t{32} << 20;
   so.row_group_size = std::min(so.row_group_size, options.target_file_size);
   ASSIGN_OR_RETURN(DataFileSinkFactory sink_factory, ParquetSinkFactory(target_schema, so));
+  std::optional<ParallelReadResult> parallel;
+  if (options.parallel > 1) {
+    // Each reader has its own files (job id suffixed by the reader) and a share of the open-file budget.
+    auto make_writer = [&](int index) {
+      PartitionedWriterOptions reader_wo = wo;
+      reader_wo.job_id = wo.job_id + "-" + std::to_string(index + 1);
+      reader_wo.max_open_files = std::max(1, options.max_open_files / options.parallel);
+      return PartitionedWriter::Create(target_schema, layout.spec, reader_wo, sink_factory);
+    };
+    phase.Set(ExportPhase::kSource);
+    bool write_failed = false;
+    Result<ParallelReadResult> read = ReadKeyRangesInParallel(
+        *source, ParallelReadOptions{options.source, options.where, options.parallel, options.batch_rows, target_schema},
+        make_writer, progress, &write_failed);
+    if (!read.ok()) {
+      if (write_failed) phase.Set(ExportPhase::kWrite);
+      return read.status();
+    }
+    parallel = std::move(read).value();
+  }
   ASSIGN_OR_RETURN(auto writer, PartitionedWriter::Create(target_schema, layout.spec, wo, sink_factory));
   RecordBatch batch;
   RecordBatch target_batch(target_schema);
   bool first = true;
-  for (;;) {
+  // Fetching runs one batch ahead on its own thread, overlapping with the writing here.
+  std::unique_ptr<PrefetchingExtractor> fetch;
+  if (extractor) fetch = std::make_unique<PrefetchingExtractor>(extractor.get());
+  while (fetch) {
     phase.Set(ExportPhase::kSource);
-    Result<bool> more = extractor->Next(&batch);
+    Result<bool> more = fetch->Next(&batch);
     if (!more.ok()) return SourceReadError(more.status(), *source);
     if (!*more) break;
     phase.Set(ExportPhase::kWrite);
@@ -275,8 +308,10 @@ Result<ExportResult> Export(const ExportOptions& options, ProgressReporter* prog
       first = false;
     }
   }
+  fetch.reset();
   phase.Set(ExportPhase::kWrite);
   ASSIGN_OR_RETURN(std::vector<iceberg::DataFile> files, writer->Finish());
+  if (parallel) files = std::move(parallel->files);
   phase.Set(ExportPhase::kSource);
   RETURN_IF_ERROR(source->Finish());
   CrashPoint("files-written");
@@ -294,9 +329,11 @@ Result<ExportResult> Export(const ExportOptions& options, ProgressReporter* prog
   if (!source->from_query()) req.summary["icesync.source-table"] = source->table().name.ToString();
   if (!options.where.empty()) req.summary["icesync.source-where"] = options.where;
   // What ran on the source: the user's query as given, else the SELECT the extractor built.
-  req.summary["icesync.source-query"] = source->from_query() ? options.query : extractor->sql();
+  req.summary["icesync.source-query"] =
+      source->from_query() ? options.query : parallel ? parallel->first_sql : extractor->sql();
   req.summary["icesync.extracted-at"] = extracted_at;
-  req.summary["icesync.isolation"] = source->isolation();
+  req.summary["icesync.isolation"] = IsolationSummary(source->isolation(), parallel);
+  if (parallel) req.summary["icesync.parallel-readers"] = std::to_string(parallel->readers);
   req.summary["icesync.job-id"] = wo.job_id;
   req.properties["icesync.source"] = source->redacted_source();
   if (source->from_query()) {
@@ -318,11 +355,11 @@ Result<ExportResult> Export(const ExportOptions& options, ProgressReporter* prog
   r.snapshot_id = committed->snapshot_id;
   r.previous_snapshot_id = committed->parent_snapshot_id;
   r.operation = committed->operation;
-  r.rows = writer->rows_written();
+  r.rows = parallel ? parallel->rows : writer->rows_written();
   r.files = static_cast<int64_t>(req.files.size());
   for (const iceberg::DataFile& f : req.files) r.bytes += f.file_size_in_bytes;
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  r.isolation = source->isolation();
+  r.isolation = IsolationSummary(source->isolation(), parallel);
   r.source = source->redacted_source();
   if (progress) progress->Update(r.rows, r.bytes);
   return r;

@@ -32,6 +32,8 @@ class SourceReader {
   const std::string& isolation() const { return isolation_; }
   const std::string& redacted_source() const { return conn_->redacted(); }
   const char* dialect_name() const { return conn_->dialect().name(); }
+  // The connection holding the read transaction (parallel readers share its snapshot).
+  const db::Connection& connection() const { return *conn_; }
 
   // Rows matching `where` (COUNT(*); a full scan on some servers, so only for progress ETAs).
   Result<int64_t> CountRows(const std::string& where);

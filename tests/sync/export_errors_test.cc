@@ -30,6 +30,7 @@ class ExportErrorsTest : public ExportFixture {
     for (const char* sql : {"CREATE TABLE orders (id INTEGER PRIMARY KEY, d DATE, name TEXT)",
                             "INSERT INTO orders VALUES (1, '2024-01-02', 'a'), (2, '2024-02-03', 'b')",
                             "CREATE TABLE prices (id INTEGER PRIMARY KEY, amount MONEY)",
+                            "CREATE TABLE notes (title TEXT PRIMARY KEY, body TEXT)",
                             // SQLite takes any bytes in names; Iceberg's JSON metadata needs UTF-8.
                             "CREATE TABLE latin1 (id INTEGER PRIMARY KEY, \"caf\xe9\" TEXT)"}) {
       Status st = (*conn)->Execute(sql);
@@ -58,7 +59,7 @@ TEST_F(ExportErrorsTest, BadInputsFailClearlyAndWriteNothing) {
       {"unsupported column type", "prices", "", 6, {"amount", "MONEY", "DECIMAL(p,s)"}},
       {"column name not UTF-8", "latin1", "", 6, {"caf\\xE9", "latin1", "AS new_name"}},
       {"argument not UTF-8", "orders", "--where 'name = \"\xff\"'", 2, {"--where", "\\xFF", "UTF-8"}},
-      {"parallel reads (not implemented)", "orders", "--parallel 2", 6, {"--parallel 2", "not supported"}},
+      {"parallel reads without an integer key", "notes", "--parallel 2", 6, {"--parallel", "single integer primary key"}},
       {"partition by an unknown column", "orders", "--partition-by 'month(nope)'", 2, {"nope"}},
       {"unknown transform", "orders", "--partition-by 'week(d)'", 2, {"week"}},
       {"bucket without N", "orders", "--partition-by 'bucket(id)'", 2, {"bucket(id)", "bucket(16, id)"}},
