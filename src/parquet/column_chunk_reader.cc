@@ -2,6 +2,8 @@
 
 #include <zlib.h>
 
+#include <algorithm>
+
 #include "parquet/byte_cursor.h"
 #include "parquet/compression.h"
 #include "parquet/rle.h"
@@ -112,13 +114,16 @@ class ChunkDecoder {
     levels_.resize(n);
     Status st = dec.Get(levels_.data(), n);
     if (!st.ok()) return Fail(fmt::format("not enough {} levels in page: {}", kind, st.message()));
-    out->reserve(out->size() + n);
-    for (int64_t i = 0; i < n; ++i) {
-      if (levels_[i] > static_cast<uint32_t>(max_level)) {
-        return Fail(fmt::format("{} level {} exceeds the max {}", kind, levels_[i], max_level));
-      }
-      out->push_back(static_cast<int16_t>(levels_[i]));
+    // One pass for the check (the maximum), one for the narrowing copy: both vectorize.
+    uint32_t max_seen = 0;
+    for (int64_t i = 0; i < n; ++i) max_seen = std::max(max_seen, levels_[i]);
+    if (max_seen > static_cast<uint32_t>(max_level)) {
+      return Fail(fmt::format("{} level {} exceeds the max {}", kind, max_seen, max_level));
     }
+    const size_t old = out->size();
+    out->resize(old + static_cast<size_t>(n));
+    int16_t* dst = out->data() + old;
+    for (int64_t i = 0; i < n; ++i) dst[i] = static_cast<int16_t>(levels_[i]);
     return Status::OK();
   }
 
@@ -233,15 +238,14 @@ class ChunkDecoder {
     levels_.resize(n);
     Status st = dec.Get(levels_.data(), n);
     if (!st.ok()) return Fail("dictionary indices: " + st.message());
-    DecodedValues& out = out_->values;
-    out.Reserve(n);
+    // Check every index in one branch-free pass, then gather without per-value checks.
     const uint64_t dict_size = static_cast<uint64_t>(dictionary_.size());
-    for (int64_t i = 0; i < n; ++i) {
-      if (levels_[i] >= dict_size) {
-        return Fail(fmt::format("dictionary index {} out of range (dictionary has {} values)", levels_[i], dict_size));
-      }
-      out.AppendFrom(dictionary_, levels_[i]);
+    uint32_t max_index = 0;
+    for (int64_t i = 0; i < n; ++i) max_index = std::max(max_index, levels_[i]);
+    if (max_index >= dict_size) {
+      return Fail(fmt::format("dictionary index {} out of range (dictionary has {} values)", max_index, dict_size));
     }
+    out_->values.AppendGathered(dictionary_, levels_.data(), n);
     return Status::OK();
   }
 
@@ -259,11 +263,8 @@ class ChunkDecoder {
     levels_.resize(n);
     Status st = dec.Get(levels_.data(), n);
     if (!st.ok()) return Fail("RLE booleans: " + st.message());
-    out_->values.Reserve(n);
-    for (int64_t i = 0; i < n; ++i) {
-      uint8_t b = levels_[i] ? 1 : 0;
-      out_->values.AppendFixed(&b);
-    }
+    uint8_t* dst = out_->values.AppendFixedSlots(n);
+    for (int64_t i = 0; i < n; ++i) dst[i] = levels_[i] ? 1 : 0;
     return Status::OK();
   }
 

@@ -51,6 +51,56 @@ class DecodedValues {
       AppendFixed(o.Fixed(i));
     }
   }
+  // Appends n fixed-width slots and returns them for the caller to fill (n * width bytes).
+  uint8_t* AppendFixedSlots(int64_t n) {
+    const size_t old = data_.size();
+    data_.resize(old + static_cast<size_t>(n) * width_);
+    size_ += n;
+    return data_.data() + old;
+  }
+  // Appends dict[indices[k]] for k in [0, n). Every index must be < dict.size() (the caller
+  // checks, once per page). Byte arrays are sized in one pass and copied in a second.
+  void AppendGathered(const DecodedValues& dict, const uint32_t* indices, int64_t n) {
+    if (!is_variable()) {
+      uint8_t* dst = AppendFixedSlots(n);
+      const uint8_t* src = dict.data_.data();
+      const size_t w = static_cast<size_t>(width_);
+      if (w == 4 || w == 8) {
+        // Common widths with a constant-size copy the compiler turns into one load/store.
+        for (int64_t k = 0; k < n; ++k) {
+          if (w == 4) std::memcpy(dst + k * 4, src + size_t{indices[k]} * 4, 4);
+          else std::memcpy(dst + k * 8, src + size_t{indices[k]} * 8, 8);
+        }
+      } else {
+        for (int64_t k = 0; k < n; ++k) std::memcpy(dst + k * w, src + size_t{indices[k]} * w, w);
+      }
+      return;
+    }
+    const int64_t* doff = dict.offsets_.data();
+    size_t bytes = 0;
+    for (int64_t k = 0; k < n; ++k) bytes += static_cast<size_t>(doff[indices[k] + 1] - doff[indices[k]]);
+    size_t pos = data_.size();
+    data_.resize(pos + bytes);
+    const size_t first_offset = offsets_.size();
+    offsets_.resize(first_offset + n);
+    int64_t* off = offsets_.data() + first_offset;
+    uint8_t* dst = data_.data();
+    const uint8_t* src = dict.data_.data();
+    for (int64_t k = 0; k < n; ++k) {
+      const int64_t b = doff[indices[k]];
+      const size_t len = static_cast<size_t>(doff[indices[k] + 1] - b);
+      std::memcpy(dst + pos, src + b, len);
+      pos += len;
+      off[k] = static_cast<int64_t>(pos);
+    }
+    size_ += n;
+  }
+  // Raw access for bulk conversion: values [i, j) of a byte-array buffer occupy bytes
+  // [offsets()[i], offsets()[j]) of data().
+  const uint8_t* data() const { return data_.data(); }
+  const int64_t* offsets() const { return offsets_.data(); }
+  int64_t byte_size() const { return static_cast<int64_t>(data_.size()); }
+
   void Reserve(int64_t n) {
     if (is_variable()) {
       offsets_.reserve(offsets_.size() + n);

@@ -37,6 +37,8 @@ class RecordAssembler {
  private:
   Status AssembleValue(const AssemblyNode& node, ColumnVector* out);
   Status AppendLeafValue(int leaf, ColumnVector* out);
+  // Appends the leaf's next `n` values (all present) in bulk.
+  Status AppendLeafRun(int leaf, int64_t n, ColumnVector* out);
   Status SkipEmpty(const AssemblyNode& node, int below_def);
   Status Def(int leaf, int* def);
   int Rep(int leaf) const;
@@ -50,5 +52,9 @@ class RecordAssembler {
 
 // Converts physical value i of a leaf to its core type and appends it.
 Status AppendConverted(const LeafColumn& leaf, const DecodedValues& values, int64_t i, ColumnVector* out);
+// The same for values [first, first + n): one copy or one tight loop per run for the common
+// conversions, AppendConverted per value for the rest.
+Status AppendConvertedRun(const LeafColumn& leaf, const DecodedValues& values, int64_t first, int64_t n,
+                          ColumnVector* out);
 
 }  // namespace icesync::parquet
