@@ -17,13 +17,15 @@ namespace {
 // header must not make us allocate gigabytes.
 constexpr int64_t kMaxPageBytes = int64_t{1} << 30;
 constexpr int64_t kMaxPageValues = int64_t{1} << 26;
+constexpr int64_t kMaxReservedValues = int64_t{1} << 24;
 
 class ChunkDecoder {
  public:
   ChunkDecoder(const ColumnChunk& chunk, const ColumnMetaData& meta, const LeafColumn& leaf, int64_t expected_levels,
-               const ColumnReadOptions& options, std::string context, LeafData* out)
+               const ColumnReadOptions& options, std::string context, ChunkBuffers* buffers, LeafData* out)
       : chunk_(chunk), meta_(meta), leaf_(leaf), expected_levels_(expected_levels), options_(options),
-        context_(std::move(context)), out_(out), dictionary_(leaf.layout.width) {}
+        context_(std::move(context)), out_(out), dictionary_(leaf.layout.width), page_buffer_(buffers->page),
+        levels_(buffers->indices) {}
 
   Status Run(std::string_view bytes) {
     (void)chunk_;
@@ -277,15 +279,15 @@ class ChunkDecoder {
   LeafData* out_;
   DecodedValues dictionary_;
   bool has_dictionary_ = false;
-  std::string page_buffer_;
-  std::vector<uint32_t> levels_;
+  std::string& page_buffer_;         // ChunkBuffers::page
+  std::vector<uint32_t>& levels_;    // ChunkBuffers::indices
 };
 
 }  // namespace
 
 Status ReadColumnChunk(const ByteSource& source, const ColumnChunk& chunk, const LeafColumn& leaf,
                        int64_t expected_rows, const ColumnReadOptions& options, const std::string& context,
-                       LeafData* out) {
+                       ChunkBuffers* buffers, LeafData* out) {
   if (!chunk.meta_data.has_value()) {
     return Unsupported("{}: column '{}' has no inline metadata (external column chunks are not supported)", context,
                        leaf.dotted_path);
@@ -318,13 +320,18 @@ Status ReadColumnChunk(const ByteSource& source, const ColumnChunk& chunk, const
     return Corrupt("{}: column '{}' chunk (offset {}, {} bytes) lies outside the {}-byte file", context,
                    leaf.dotted_path, start, length, file_size);
   }
-  std::string bytes;
+  ChunkBuffers local;
+  if (buffers == nullptr) buffers = &local;
+  std::string& bytes = buffers->chunk;
   RETURN_IF_ERROR(source.ReadAt(static_cast<uint64_t>(start), static_cast<uint64_t>(length), &bytes));
   out->num_levels = 0;
   out->def.clear();
   out->rep.clear();
-  out->values = DecodedValues(leaf.layout.width);
-  ChunkDecoder decoder(chunk, meta, leaf, expected_levels, options, context, out);
+  out->values.Reset(leaf.layout.width);
+  // Capacity only (pages are not touched until written): a chunk's fixed-width values come
+  // to at most expected_levels; capped so that a corrupt row count cannot reserve gigabytes.
+  if (leaf.layout.width > 0) out->values.Reserve(std::min<int64_t>(expected_levels, kMaxReservedValues));
+  ChunkDecoder decoder(chunk, meta, leaf, expected_levels, options, context, buffers, out);
   return decoder.Run(bytes);
 }
 

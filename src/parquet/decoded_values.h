@@ -108,6 +108,19 @@ class DecodedValues {
       data_.reserve(data_.size() + n * width_);
     }
   }
+  // Hands the values to a ColumnVector of the same storage (fixed width: `data`; byte arrays:
+  // `data` and `offsets`, which start at 0 in both) by swapping buffers, so no byte is
+  // copied; takes the vector's old (empty) buffers in exchange and is left empty.
+  void SwapInto(std::vector<uint8_t>* data, std::vector<int64_t>* offsets) {
+    data_.swap(*data);
+    if (is_variable()) offsets_.swap(*offsets);
+    Clear();
+  }
+  // Empties the buffer for values of `width`, keeping the allocated capacity.
+  void Reset(int width) {
+    width_ = width;
+    Clear();
+  }
   void Clear() {
     data_.clear();
     offsets_.assign(1, 0);

@@ -133,24 +133,38 @@ Status ParquetReader::ReadRowGroup(int rg, const ScanOptions& scan, RecordBatch*
   const std::string context = fmt::format("{}, row group {}", name(), rg);
   const FileSchema& fs = *file_schema_;
   std::vector<size_t> fields = ProjectedFields(scan);
-  *out = RecordBatch(ProjectedSchema(scan));
-
-  std::vector<LeafData> data(fs.leaves().size());
-  // An empty row group needs no pages (some writers give its chunks no valid offsets).
-  for (size_t f : group.num_rows == 0 ? std::vector<size_t>{} : fields) {
-    const AssemblyNode& node = fs.top_level()[f];
-    for (int l = node.leaf_begin; l < node.leaf_end; ++l) {
-      const LeafColumn& leaf = fs.leaves()[l];
-      RETURN_IF_ERROR(ReadColumnChunk(*source_, group.columns[leaf.column_index], leaf, group.num_rows,
-                                      ColumnReadOptions{options_.verify_checksums}, context, &data[l]));
-    }
+  std::shared_ptr<const Schema> projected = ProjectedSchema(scan);
+  // A batch of the same schema (the previous row group's) keeps its buffers' capacity.
+  if (out->schema() != nullptr && *out->schema() == *projected) {
+    out->Clear();
+  } else {
+    *out = RecordBatch(std::move(projected));
   }
+
+  // Each field is decoded and then assembled before the next one is read; the decoded
+  // leaves' buffers (and the chunk scratch buffers) go to the next field's leaves, so one
+  // row group allocates them about once instead of once per column.
+  std::vector<LeafData> data(fs.leaves().size());
+  std::vector<LeafData> spare;
+  ChunkBuffers buffers;
   RecordAssembler assembler(fs, data, context);
   for (size_t i = 0; i < fields.size(); ++i) {
-    RETURN_IF_ERROR(assembler.AssembleField(fs.top_level()[fields[i]], group.num_rows, &out->column(i)));
-    // Release decoded pages as soon as their field is assembled.
     const AssemblyNode& node = fs.top_level()[fields[i]];
-    for (int l = node.leaf_begin; l < node.leaf_end; ++l) data[l] = LeafData();
+    // An empty row group needs no pages (some writers give its chunks no valid offsets).
+    for (int l = node.leaf_begin; l < node.leaf_end && group.num_rows > 0; ++l) {
+      if (!spare.empty()) {
+        data[l] = std::move(spare.back());
+        spare.pop_back();
+      }
+      const LeafColumn& leaf = fs.leaves()[l];
+      RETURN_IF_ERROR(ReadColumnChunk(*source_, group.columns[leaf.column_index], leaf, group.num_rows,
+                                      ColumnReadOptions{options_.verify_checksums}, context, &buffers, &data[l]));
+    }
+    RETURN_IF_ERROR(assembler.AssembleField(node, group.num_rows, &out->column(i)));
+    for (int l = node.leaf_begin; l < node.leaf_end; ++l) {
+      spare.push_back(std::move(data[l]));
+      data[l] = LeafData();
+    }
   }
   if (scan.with_row_position) {
     ColumnVector& pos = out->column(fields.size());

@@ -1,5 +1,6 @@
 #include "parquet/record_assembler.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -300,10 +301,27 @@ Status RecordAssembler::AssembleField(const AssemblyNode& node, int64_t num_rows
   // Flat leaf: one level entry per row, no repetition.
   if (node.kind == AssemblyNode::kLeaf && schema_.leaves()[node.leaf].max_rep == 0) {
     const int l = node.leaf;
-    const LeafData& d = data_[l];
+    LeafData& d = data_[l];
     if (d.num_levels != num_rows) {
       return Corrupt("{}: column '{}' holds {} values but the row group has {} rows", context_,
                      schema_.leaves()[l].dotted_path, d.num_levels, num_rows);
+    }
+    const LeafColumn& leaf = schema_.leaves()[l];
+    const bool all_present =
+        d.def.empty() || std::all_of(d.def.begin(), d.def.end(), [&](int16_t v) { return v >= node.def; });
+    // Same storage, no nulls, into an empty vector: the decoded buffers become the column's.
+    if (all_present && out->size() == 0 && leaf.conversion == LeafConversion::kCopy &&
+        d.values.size() == num_rows &&
+        (d.values.is_variable() ? !out->offsets().empty() && out->offsets().size() == 1
+                                : out->offsets().empty() && d.values.width() == out->type().fixed_width())) {
+      std::vector<uint8_t>& validity = out->mutable_validity();
+      validity.clear();
+      out->mutable_data().clear();
+      d.values.SwapInto(&out->mutable_data(), &out->mutable_offsets());
+      out->SetSize(num_rows);
+      pos_[l] = num_rows;
+      vpos_[l] = 0;  // all num_rows values were used; d.values is now empty
+      return CheckConsumed(node, num_rows);
     }
     if (d.values.is_variable()) out->Reserve(num_rows, d.values.byte_size());
     // Alternate runs of present values (appended in bulk) and nulls.
@@ -334,6 +352,10 @@ Status RecordAssembler::AssembleField(const AssemblyNode& node, int64_t num_rows
       RETURN_IF_ERROR(AssembleValue(node, out));
     }
   }
+  return CheckConsumed(node, num_rows);
+}
+
+Status RecordAssembler::CheckConsumed(const AssemblyNode& node, int64_t num_rows) {
   for (int l = node.leaf_begin; l < node.leaf_end; ++l) {
     if (pos_[l] != data_[l].num_levels) {
       return Corrupt("{}: column '{}' holds more levels ({}) than the row group's {} rows use", context_,

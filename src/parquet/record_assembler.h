@@ -39,6 +39,8 @@ class RecordAssembler {
   Status AppendLeafValue(int leaf, ColumnVector* out);
   // Appends the leaf's next `n` values (all present) in bulk.
   Status AppendLeafRun(int leaf, int64_t n, ColumnVector* out);
+  // Checks that the leaves under `node` were used up exactly.
+  Status CheckConsumed(const AssemblyNode& node, int64_t num_rows);
   Status SkipEmpty(const AssemblyNode& node, int below_def);
   Status Def(int leaf, int* def);
   int Rep(int leaf) const;
