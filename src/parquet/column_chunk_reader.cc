@@ -17,7 +17,10 @@ namespace {
 // header must not make us allocate gigabytes.
 constexpr int64_t kMaxPageBytes = int64_t{1} << 30;
 constexpr int64_t kMaxPageValues = int64_t{1} << 26;
+// Reservations made ahead of decoding (capacity, untouched until written) are capped so
+// that a corrupt row count cannot reserve gigabytes.
 constexpr int64_t kMaxReservedValues = int64_t{1} << 24;
+constexpr size_t kMaxReservedBytes = size_t{1} << 28;
 
 class ChunkDecoder {
  public:
@@ -175,7 +178,13 @@ class ChunkDecoder {
     RETURN_IF_ERROR(LevelsV1(data, d.definition_level_encoding, d.num_values, leaf_.max_def, "definition", &out_->def));
     RETURN_IF_ERROR(DecodeValues(d.encoding, data, PresentValues(d.num_values)));
     out_->num_levels += d.num_values;
+    ReserveRest();
     return Status::OK();
+  }
+
+  // After a data page: room for the rest of the chunk's byte arrays, extrapolated.
+  void ReserveRest() {
+    out_->values.ReserveForTotal(std::min(expected_levels_, kMaxReservedValues), kMaxReservedBytes);
   }
 
   Status DataPageV2(const PageHeader& h, std::string_view body) {
@@ -206,6 +215,7 @@ class ChunkDecoder {
     }
     RETURN_IF_ERROR(DecodeValues(d.encoding, data, PresentValues(d.num_values)));
     out_->num_levels += d.num_values;
+    ReserveRest();
     return Status::OK();
   }
 
@@ -328,9 +338,14 @@ Status ReadColumnChunk(const ByteSource& source, const ColumnChunk& chunk, const
   out->def.clear();
   out->rep.clear();
   out->values.Reset(leaf.layout.width);
-  // Capacity only (pages are not touched until written): a chunk's fixed-width values come
-  // to at most expected_levels; capped so that a corrupt row count cannot reserve gigabytes.
-  if (leaf.layout.width > 0) out->values.Reserve(std::min<int64_t>(expected_levels, kMaxReservedValues));
+  // Capacity only: a chunk's fixed-width values come to at most expected_levels.
+  // An eighth more, so that a next row group a little larger fits the same buffer.
+  if (leaf.layout.width > 0) {
+    const int64_t want = std::min<int64_t>(expected_levels, kMaxReservedValues);
+    if (static_cast<size_t>(want) * leaf.layout.width > out->values.capacity_bytes()) {
+      out->values.Reserve(want + want / 8);
+    }
+  }
   ChunkDecoder decoder(chunk, meta, leaf, expected_levels, options, context, buffers, out);
   return decoder.Run(bytes);
 }

@@ -100,7 +100,21 @@ class DecodedValues {
   const uint8_t* data() const { return data_.data(); }
   const int64_t* offsets() const { return offsets_.data(); }
   int64_t byte_size() const { return static_cast<int64_t>(data_.size()); }
+  size_t capacity_bytes() const { return data_.capacity(); }
 
+  // Byte arrays: when `total_values` values at the average size so far would not fit the
+  // capacity, reserves room for them (plus a tenth), at most `max_bytes`, so that the buffer grows
+  // about once per chunk instead of doubling (each doubling copies the data and touches
+  // fresh pages).
+  void ReserveForTotal(int64_t total_values, size_t max_bytes) {
+    if (!is_variable() || size_ == 0 || total_values <= size_) return;
+    const double per_value = static_cast<double>(data_.size()) / static_cast<double>(size_);
+    const double estimate = per_value * static_cast<double>(total_values);
+    if (estimate <= static_cast<double>(data_.capacity())) return;
+    const double padded = estimate * 1.1;
+    data_.reserve(padded >= static_cast<double>(max_bytes) ? max_bytes : static_cast<size_t>(padded));
+    offsets_.reserve(static_cast<size_t>(total_values) + 1);
+  }
   void Reserve(int64_t n) {
     if (is_variable()) {
       offsets_.reserve(offsets_.size() + n);
@@ -108,10 +122,12 @@ class DecodedValues {
       data_.reserve(data_.size() + n * width_);
     }
   }
-  // Hands the values to a ColumnVector of the same storage (fixed width: `data`; byte arrays:
-  // `data` and `offsets`, which start at 0 in both) by swapping buffers, so no byte is
-  // copied; takes the vector's old (empty) buffers in exchange and is left empty.
-  void SwapInto(std::vector<uint8_t>* data, std::vector<int64_t>* offsets) {
+  // Exchanges buffers with a ColumnVector of the same storage (fixed width: `data`; byte
+  // arrays: `data` and `offsets`, which start at 0 in both), so that values move without
+  // being copied: the vector takes the decoded values, and this buffer takes the vector's
+  // buffers' capacity and is left empty. The reader also uses it before decoding, to decode
+  // straight into a (cleared) vector's buffers.
+  void SwapBuffers(std::vector<uint8_t>* data, std::vector<int64_t>* offsets) {
     data_.swap(*data);
     if (is_variable()) offsets_.swap(*offsets);
     Clear();

@@ -111,6 +111,44 @@ void Widen(const uint8_t* src, int64_t n, To scale, uint8_t* dst) {
 
 }  // namespace
 
+bool SharesStorage(const LeafColumn& leaf, const ColumnVector& out) {
+  if (leaf.conversion != LeafConversion::kCopy) return false;
+  // Booleans qualify: every decoder stores them as 0/1, the vector's form.
+  if (leaf.layout.width == 0) return out.type().is_variable_length() && out.offsets().size() == 1;
+  return out.offsets().empty() && leaf.layout.width == out.type().fixed_width();
+}
+
+void SpreadNulls(const std::vector<int16_t>& def, int present_def, int64_t num_rows, ColumnVector* out) {
+  std::vector<uint8_t>& validity = out->mutable_validity();
+  validity.resize(static_cast<size_t>(num_rows));
+  for (int64_t r = 0; r < num_rows; ++r) validity[r] = def[r] >= present_def;
+  // Walk backwards so that every value moves to a slot at or after its own, never over a
+  // value not yet moved. j is the dense index of the last present value at or before row r.
+  int64_t j = std::count(validity.begin(), validity.end(), uint8_t{1}) - 1;
+  if (out->offsets().empty()) {
+    const size_t w = static_cast<size_t>(out->type().fixed_width());
+    std::vector<uint8_t>& data = out->mutable_data();
+    data.resize(static_cast<size_t>(num_rows) * w);
+    uint8_t* p = data.data();
+    for (int64_t r = num_rows - 1; r >= 0; --r) {
+      if (validity[r]) {
+        if (j != r) std::memcpy(p + r * w, p + j * w, w);  // j < r: distinct slots
+        --j;
+      } else {
+        std::memset(p + r * w, 0, w);
+      }
+    }
+  } else {
+    // Bytes stay where they are; only the offsets spread (a null's range is empty).
+    std::vector<int64_t>& offsets = out->mutable_offsets();
+    offsets.resize(static_cast<size_t>(num_rows) + 1);
+    for (int64_t r = num_rows - 1; r >= 0; --r) {
+      offsets[r + 1] = offsets[j + 1];  // j + 1 <= r + 1: read before it is overwritten
+      if (validity[r]) --j;
+    }
+  }
+}
+
 Status AppendConvertedRun(const LeafColumn& leaf, const DecodedValues& values, int64_t first, int64_t n,
                           ColumnVector* out) {
   if (n <= 0) return Status::OK();
@@ -297,7 +335,6 @@ Status RecordAssembler::AssembleField(const AssemblyNode& node, int64_t num_rows
       }
     }
   }
-  out->Reserve(num_rows);
   // Flat leaf: one level entry per row, no repetition.
   if (node.kind == AssemblyNode::kLeaf && schema_.leaves()[node.leaf].max_rep == 0) {
     const int l = node.leaf;
@@ -306,24 +343,21 @@ Status RecordAssembler::AssembleField(const AssemblyNode& node, int64_t num_rows
       return Corrupt("{}: column '{}' holds {} values but the row group has {} rows", context_,
                      schema_.leaves()[l].dotted_path, d.num_levels, num_rows);
     }
-    const LeafColumn& leaf = schema_.leaves()[l];
-    const bool all_present =
-        d.def.empty() || std::all_of(d.def.begin(), d.def.end(), [&](int16_t v) { return v >= node.def; });
-    // Same storage, no nulls, into an empty vector: the decoded buffers become the column's.
-    if (all_present && out->size() == 0 && leaf.conversion == LeafConversion::kCopy &&
-        d.values.size() == num_rows &&
-        (d.values.is_variable() ? !out->offsets().empty() && out->offsets().size() == 1
-                                : out->offsets().empty() && d.values.width() == out->type().fixed_width())) {
-      std::vector<uint8_t>& validity = out->mutable_validity();
-      validity.clear();
+    // Same storage into an empty vector: the decoded buffers become the column's (no copy),
+    // then nulls are spread in place.
+    int64_t present = num_rows;
+    if (!d.def.empty()) present = std::count_if(d.def.begin(), d.def.end(), [&](int16_t v) { return v >= node.def; });
+    if (out->size() == 0 && present == d.values.size() && SharesStorage(schema_.leaves()[l], *out)) {
+      out->mutable_validity().clear();
       out->mutable_data().clear();
-      d.values.SwapInto(&out->mutable_data(), &out->mutable_offsets());
+      d.values.SwapBuffers(&out->mutable_data(), &out->mutable_offsets());
+      if (present < num_rows) SpreadNulls(d.def, node.def, num_rows, out);
       out->SetSize(num_rows);
       pos_[l] = num_rows;
-      vpos_[l] = 0;  // all num_rows values were used; d.values is now empty
+      vpos_[l] = 0;  // every decoded value was used (present == values.size()); d.values is empty now
       return CheckConsumed(node, num_rows);
     }
-    if (d.values.is_variable()) out->Reserve(num_rows, d.values.byte_size());
+    out->Reserve(num_rows, d.values.is_variable() ? d.values.byte_size() : 0);
     // Alternate runs of present values (appended in bulk) and nulls.
     int64_t r = 0;
     while (r < num_rows) {
@@ -337,6 +371,7 @@ Status RecordAssembler::AssembleField(const AssemblyNode& node, int64_t num_rows
     }
     pos_[l] = num_rows;
   } else {
+    out->Reserve(num_rows);
     for (int64_t r = 0; r < num_rows; ++r) {
       for (int l = node.leaf_begin; l < node.leaf_end; ++l) {
         const int rep = Rep(l);
