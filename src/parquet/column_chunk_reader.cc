@@ -333,6 +333,8 @@ Status ReadColumnChunk(const ByteSource& source, const ColumnChunk& chunk, const
   ChunkBuffers local;
   if (buffers == nullptr) buffers = &local;
   std::string& bytes = buffers->chunk;
+  // An eighth more, so that the next, slightly larger chunk fits the same buffer.
+  if (bytes.capacity() < static_cast<size_t>(length)) bytes.reserve(static_cast<size_t>(length + length / 8));
   RETURN_IF_ERROR(source.ReadAt(static_cast<uint64_t>(start), static_cast<uint64_t>(length), &bytes));
   out->num_levels = 0;
   out->def.clear();

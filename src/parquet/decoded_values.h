@@ -103,17 +103,19 @@ class DecodedValues {
   size_t capacity_bytes() const { return data_.capacity(); }
 
   // Byte arrays: when `total_values` values at the average size so far would not fit the
-  // capacity, reserves room for them (plus a tenth), at most `max_bytes`, so that the buffer grows
-  // about once per chunk instead of doubling (each doubling copies the data and touches
-  // fresh pages).
+  // capacity, reserves room for them (plus a tenth; offsets an eighth), at most `max_bytes`,
+  // so that the buffer grows about once per chunk instead of doubling (each doubling copies
+  // the data and touches fresh pages).
   void ReserveForTotal(int64_t total_values, size_t max_bytes) {
     if (!is_variable() || size_ == 0 || total_values <= size_) return;
+    if (offsets_.capacity() < static_cast<size_t>(total_values) + 1) {
+      offsets_.reserve(static_cast<size_t>(total_values + total_values / 8) + 1);
+    }
     const double per_value = static_cast<double>(data_.size()) / static_cast<double>(size_);
     const double estimate = per_value * static_cast<double>(total_values);
     if (estimate <= static_cast<double>(data_.capacity())) return;
     const double padded = estimate * 1.1;
     data_.reserve(padded >= static_cast<double>(max_bytes) ? max_bytes : static_cast<size_t>(padded));
-    offsets_.reserve(static_cast<size_t>(total_values) + 1);
   }
   void Reserve(int64_t n) {
     if (is_variable()) {

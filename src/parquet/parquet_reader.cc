@@ -197,7 +197,9 @@ Status ParquetReader::ReadRowGroup(int rg, const ScanOptions& scan, RecordBatch*
       ColumnVector& column = out->column(i);
       if (node.kind == AssemblyNode::kLeaf && leaf.max_rep == 0 && SharesStorage(leaf, column)) {
         // Decode straight into the column's buffers (capacity kept from the previous row
-        // group); assembly hands them back to the column.
+        // group); assembly hands them back to the column, and the spare leaf's value
+        // buffers back to the spare leaf. Its level buffers are used as they are.
+        data[l] = scratch->Take(0);
         data[l].values.Reset(leaf.layout.width);
         data[l].values.SwapBuffers(&column.mutable_data(), &column.mutable_offsets());
       } else {

@@ -120,6 +120,7 @@ bool SharesStorage(const LeafColumn& leaf, const ColumnVector& out) {
 
 void SpreadNulls(const std::vector<int16_t>& def, int present_def, int64_t num_rows, ColumnVector* out) {
   std::vector<uint8_t>& validity = out->mutable_validity();
+  validity.reserve(static_cast<size_t>(num_rows + num_rows / 8));  // room for a larger next row group
   validity.resize(static_cast<size_t>(num_rows));
   for (int64_t r = 0; r < num_rows; ++r) validity[r] = def[r] >= present_def;
   // Walk backwards so that every value moves to a slot at or after its own, never over a
@@ -357,7 +358,10 @@ Status RecordAssembler::AssembleField(const AssemblyNode& node, int64_t num_rows
       vpos_[l] = 0;  // every decoded value was used (present == values.size()); d.values is empty now
       return CheckConsumed(node, num_rows);
     }
-    out->Reserve(num_rows, d.values.is_variable() ? d.values.byte_size() : 0);
+    // An eighth more (capacity only), so that the next row group, if a little larger, fits
+    // the buffers this batch keeps.
+    const int64_t rows = num_rows + num_rows / 8;
+    out->Reserve(rows, d.values.is_variable() ? d.values.byte_size() + d.values.byte_size() / 8 : 0);
     // Alternate runs of present values (appended in bulk) and nulls.
     int64_t r = 0;
     while (r < num_rows) {
