@@ -89,10 +89,16 @@ class ChunkDecoder {
       *out = body;
       return Status::OK();
     }
+    // The page buffer only grows (zero-filled only then); a page uses its first bytes.
+    const size_t size = static_cast<size_t>(uncompressed);
+    if (page_buffer_.size() < size) {
+      page_buffer_.clear();
+      page_buffer_.resize(size);
+    }
     Status st = parquet::Decompress(meta_.codec, reinterpret_cast<const uint8_t*>(body.data()), body.size(),
-                                    static_cast<size_t>(uncompressed), &page_buffer_);
+                                    reinterpret_cast<uint8_t*>(page_buffer_.data()), size);
     if (!st.ok()) return Fail(fmt::format("cannot decompress {} page: {}", CodecName(meta_.codec), st.message()));
-    *out = page_buffer_;
+    *out = std::string_view(page_buffer_.data(), size);
     return Status::OK();
   }
 
@@ -332,10 +338,16 @@ Status ReadColumnChunk(const ByteSource& source, const ColumnChunk& chunk, const
   }
   ChunkBuffers local;
   if (buffers == nullptr) buffers = &local;
-  std::string& bytes = buffers->chunk;
-  // An eighth more, so that the next, slightly larger chunk fits the same buffer.
-  if (bytes.capacity() < static_cast<size_t>(length)) bytes.reserve(static_cast<size_t>(length + length / 8));
-  RETURN_IF_ERROR(source.ReadAt(static_cast<uint64_t>(start), static_cast<uint64_t>(length), &bytes));
+  // The buffer only grows (by an eighth more, so that the next, slightly larger chunk fits),
+  // and is zero-filled only when it does.
+  std::string& buffer = buffers->chunk;
+  if (buffer.size() < static_cast<size_t>(length)) {
+    buffer.clear();
+    buffer.resize(static_cast<size_t>(length + length / 8));
+  }
+  RETURN_IF_ERROR(source.ReadInto(static_cast<uint64_t>(start), static_cast<uint64_t>(length),
+                                  reinterpret_cast<uint8_t*>(buffer.data())));
+  const std::string_view bytes(buffer.data(), static_cast<size_t>(length));
   out->num_levels = 0;
   out->def.clear();
   out->rep.clear();
