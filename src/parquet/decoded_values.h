@@ -43,14 +43,6 @@ class DecodedValues {
     offsets_.push_back(static_cast<int64_t>(data_.size()));
     ++size_;
   }
-  // Appends value i of another buffer with the same width.
-  void AppendFrom(const DecodedValues& o, int64_t i) {
-    if (is_variable()) {
-      AppendBytes(o.Bytes(i));
-    } else {
-      AppendFixed(o.Fixed(i));
-    }
-  }
   // Appends n fixed-width slots and returns them for the caller to fill (n * width bytes).
   uint8_t* AppendFixedSlots(int64_t n) {
     const size_t old = data_.size();
