@@ -12,6 +12,8 @@
 //   RESULT parquet_write_peak_rss_mib <MiB>     (ru_maxrss after writing, before scanning)
 //   RESULT parquet_file_size_bytes <bytes>
 //   RESULT parquet_scan_rows_per_s <rows/s>     (our reader on our file, every column)
+//
+//   parquet_bench --scan-only FILE   scans an existing file only (for profiling the reader)
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -85,15 +87,41 @@ int Fail(const Status& st) {
   return 1;
 }
 
+// Scans every column of every row group of `file`; checks the row count unless it is -1.
+int Scan(const std::string& file, int64_t rows) {
+  auto t2 = std::chrono::steady_clock::now();
+  auto reader = ParquetReader::Open(file);
+  if (!reader.ok()) return Fail(reader.status());
+  int64_t scanned = 0;
+  RecordBatch rb;
+  for (int rg = 0; rg < (*reader)->num_row_groups(); ++rg) {
+    Status st = (*reader)->ReadRowGroup(rg, ScanOptions{}, &rb);
+    if (!st.ok()) return Fail(st);
+    scanned += rb.num_rows();
+  }
+  auto t3 = std::chrono::steady_clock::now();
+  if (rows < 0) rows = scanned;
+  if (scanned != rows) {
+    std::fprintf(stderr, "parquet_bench: scanned %lld rows, wrote %lld\n", static_cast<long long>(scanned),
+                 static_cast<long long>(rows));
+    return 1;
+  }
+  std::printf("RESULT parquet_scan_rows_per_s %.0f\n", rows / Seconds(t2, t3));
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   int64_t rows = 10'000'000;
   std::string out = "/tmp/icesync_bench.parquet";
+  bool scan_only = false;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (std::strcmp(argv[i], "--rows") == 0) rows = std::stoll(argv[i + 1]);
     else if (std::strcmp(argv[i], "--out") == 0) out = argv[i + 1];
+    else if (std::strcmp(argv[i], "--scan-only") == 0) out = argv[i + 1], scan_only = true;
   }
+  if (scan_only) return Scan(out, -1);
   auto schema = BenchSchema();
   std::vector<std::string> statuses = {"NEW", "PAID", "SHIPPED", "DELIVERED", "RETURNED", "CANCELLED", "ON_HOLD"};
   std::vector<std::string> customers;
@@ -136,22 +164,5 @@ int main(int argc, char** argv) {
               ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6);
   std::fflush(stdout);
 
-  auto t2 = std::chrono::steady_clock::now();
-  auto reader = ParquetReader::Open(out);
-  if (!reader.ok()) return Fail(reader.status());
-  int64_t scanned = 0;
-  RecordBatch rb;
-  for (int rg = 0; rg < (*reader)->num_row_groups(); ++rg) {
-    Status st = (*reader)->ReadRowGroup(rg, ScanOptions{}, &rb);
-    if (!st.ok()) return Fail(st);
-    scanned += rb.num_rows();
-  }
-  auto t3 = std::chrono::steady_clock::now();
-  if (scanned != rows) {
-    std::fprintf(stderr, "parquet_bench: scanned %lld rows, wrote %lld\n", static_cast<long long>(scanned),
-                 static_cast<long long>(rows));
-    return 1;
-  }
-  std::printf("RESULT parquet_scan_rows_per_s %.0f\n", rows / Seconds(t2, t3));
-  return 0;
+  return Scan(out, rows);
 }

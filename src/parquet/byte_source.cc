@@ -28,9 +28,13 @@ class FileSource : public ByteSource {
   Status ReadAt(uint64_t offset, uint64_t length, std::string* out) const override {
     RETURN_IF_ERROR(CheckRange(*this, offset, length));
     out->resize(length);
+    return ReadInto(offset, length, reinterpret_cast<uint8_t*>(out->data()));
+  }
+  Status ReadInto(uint64_t offset, uint64_t length, uint8_t* out) const override {
+    RETURN_IF_ERROR(CheckRange(*this, offset, length));
     uint64_t done = 0;
     while (done < length) {
-      ssize_t n = ::pread(fd_, out->data() + done, length - done, static_cast<off_t>(offset + done));
+      ssize_t n = ::pread(fd_, out + done, length - done, static_cast<off_t>(offset + done));
       if (n < 0 && errno == EINTR) continue;
       if (n < 0) return IOError("{}: read failed: {}", name_, std::strerror(errno));
       if (n == 0) return Corrupt("{}: file shrank while reading (offset {})", name_, offset + done);
@@ -53,6 +57,11 @@ class BufferSource : public ByteSource {
   Status ReadAt(uint64_t offset, uint64_t length, std::string* out) const override {
     RETURN_IF_ERROR(CheckRange(*this, offset, length));
     out->assign(data_.substr(offset, length));
+    return Status::OK();
+  }
+  Status ReadInto(uint64_t offset, uint64_t length, uint8_t* out) const override {
+    RETURN_IF_ERROR(CheckRange(*this, offset, length));
+    if (length > 0) std::memcpy(out, data_.data() + offset, length);
     return Status::OK();
   }
 

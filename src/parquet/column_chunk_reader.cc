@@ -2,6 +2,8 @@
 
 #include <zlib.h>
 
+#include <algorithm>
+
 #include "parquet/byte_cursor.h"
 #include "parquet/compression.h"
 #include "parquet/rle.h"
@@ -15,13 +17,18 @@ namespace {
 // header must not make us allocate gigabytes.
 constexpr int64_t kMaxPageBytes = int64_t{1} << 30;
 constexpr int64_t kMaxPageValues = int64_t{1} << 26;
+// Reservations made ahead of decoding (capacity, untouched until written) are capped so
+// that a corrupt row count cannot reserve gigabytes.
+constexpr int64_t kMaxReservedValues = int64_t{1} << 24;
+constexpr size_t kMaxReservedBytes = size_t{1} << 28;
 
 class ChunkDecoder {
  public:
   ChunkDecoder(const ColumnChunk& chunk, const ColumnMetaData& meta, const LeafColumn& leaf, int64_t expected_levels,
-               const ColumnReadOptions& options, std::string context, LeafData* out)
+               const ColumnReadOptions& options, std::string context, ChunkBuffers* buffers, LeafData* out)
       : chunk_(chunk), meta_(meta), leaf_(leaf), expected_levels_(expected_levels), options_(options),
-        context_(std::move(context)), out_(out), dictionary_(leaf.layout.width) {}
+        context_(std::move(context)), out_(out), dictionary_(leaf.layout.width), page_buffer_(buffers->page),
+        levels_(buffers->indices) {}
 
   Status Run(std::string_view bytes) {
     (void)chunk_;
@@ -82,10 +89,16 @@ class ChunkDecoder {
       *out = body;
       return Status::OK();
     }
+    // The page buffer only grows (zero-filled only then); a page uses its first bytes.
+    const size_t size = static_cast<size_t>(uncompressed);
+    if (page_buffer_.size() < size) {
+      page_buffer_.clear();
+      page_buffer_.resize(size);
+    }
     Status st = parquet::Decompress(meta_.codec, reinterpret_cast<const uint8_t*>(body.data()), body.size(),
-                                    static_cast<size_t>(uncompressed), &page_buffer_);
+                                    reinterpret_cast<uint8_t*>(page_buffer_.data()), size);
     if (!st.ok()) return Fail(fmt::format("cannot decompress {} page: {}", CodecName(meta_.codec), st.message()));
-    *out = page_buffer_;
+    *out = std::string_view(page_buffer_.data(), size);
     return Status::OK();
   }
 
@@ -112,13 +125,16 @@ class ChunkDecoder {
     levels_.resize(n);
     Status st = dec.Get(levels_.data(), n);
     if (!st.ok()) return Fail(fmt::format("not enough {} levels in page: {}", kind, st.message()));
-    out->reserve(out->size() + n);
-    for (int64_t i = 0; i < n; ++i) {
-      if (levels_[i] > static_cast<uint32_t>(max_level)) {
-        return Fail(fmt::format("{} level {} exceeds the max {}", kind, levels_[i], max_level));
-      }
-      out->push_back(static_cast<int16_t>(levels_[i]));
+    // One pass for the check (the maximum), one for the narrowing copy: both vectorize.
+    uint32_t max_seen = 0;
+    for (int64_t i = 0; i < n; ++i) max_seen = std::max(max_seen, levels_[i]);
+    if (max_seen > static_cast<uint32_t>(max_level)) {
+      return Fail(fmt::format("{} level {} exceeds the max {}", kind, max_seen, max_level));
     }
+    const size_t old = out->size();
+    out->resize(old + static_cast<size_t>(n));
+    int16_t* dst = out->data() + old;
+    for (int64_t i = 0; i < n; ++i) dst[i] = static_cast<int16_t>(levels_[i]);
     return Status::OK();
   }
 
@@ -168,7 +184,13 @@ class ChunkDecoder {
     RETURN_IF_ERROR(LevelsV1(data, d.definition_level_encoding, d.num_values, leaf_.max_def, "definition", &out_->def));
     RETURN_IF_ERROR(DecodeValues(d.encoding, data, PresentValues(d.num_values)));
     out_->num_levels += d.num_values;
+    ReserveRest();
     return Status::OK();
+  }
+
+  // After a data page: room for the rest of the chunk's byte arrays, extrapolated.
+  void ReserveRest() {
+    out_->values.ReserveForTotal(std::min(expected_levels_, kMaxReservedValues), kMaxReservedBytes);
   }
 
   Status DataPageV2(const PageHeader& h, std::string_view body) {
@@ -199,6 +221,7 @@ class ChunkDecoder {
     }
     RETURN_IF_ERROR(DecodeValues(d.encoding, data, PresentValues(d.num_values)));
     out_->num_levels += d.num_values;
+    ReserveRest();
     return Status::OK();
   }
 
@@ -233,15 +256,14 @@ class ChunkDecoder {
     levels_.resize(n);
     Status st = dec.Get(levels_.data(), n);
     if (!st.ok()) return Fail("dictionary indices: " + st.message());
-    DecodedValues& out = out_->values;
-    out.Reserve(n);
+    // Check every index in one branch-free pass, then gather without per-value checks.
     const uint64_t dict_size = static_cast<uint64_t>(dictionary_.size());
-    for (int64_t i = 0; i < n; ++i) {
-      if (levels_[i] >= dict_size) {
-        return Fail(fmt::format("dictionary index {} out of range (dictionary has {} values)", levels_[i], dict_size));
-      }
-      out.AppendFrom(dictionary_, levels_[i]);
+    uint32_t max_index = 0;
+    for (int64_t i = 0; i < n; ++i) max_index = std::max(max_index, levels_[i]);
+    if (max_index >= dict_size) {
+      return Fail(fmt::format("dictionary index {} out of range (dictionary has {} values)", max_index, dict_size));
     }
+    out_->values.AppendGathered(dictionary_, levels_.data(), n);
     return Status::OK();
   }
 
@@ -259,11 +281,8 @@ class ChunkDecoder {
     levels_.resize(n);
     Status st = dec.Get(levels_.data(), n);
     if (!st.ok()) return Fail("RLE booleans: " + st.message());
-    out_->values.Reserve(n);
-    for (int64_t i = 0; i < n; ++i) {
-      uint8_t b = levels_[i] ? 1 : 0;
-      out_->values.AppendFixed(&b);
-    }
+    uint8_t* dst = out_->values.AppendFixedSlots(n);
+    for (int64_t i = 0; i < n; ++i) dst[i] = levels_[i] ? 1 : 0;
     return Status::OK();
   }
 
@@ -276,15 +295,15 @@ class ChunkDecoder {
   LeafData* out_;
   DecodedValues dictionary_;
   bool has_dictionary_ = false;
-  std::string page_buffer_;
-  std::vector<uint32_t> levels_;
+  std::string& page_buffer_;         // ChunkBuffers::page
+  std::vector<uint32_t>& levels_;    // ChunkBuffers::indices
 };
 
 }  // namespace
 
 Status ReadColumnChunk(const ByteSource& source, const ColumnChunk& chunk, const LeafColumn& leaf,
                        int64_t expected_rows, const ColumnReadOptions& options, const std::string& context,
-                       LeafData* out) {
+                       ChunkBuffers* buffers, LeafData* out) {
   if (!chunk.meta_data.has_value()) {
     return Unsupported("{}: column '{}' has no inline metadata (external column chunks are not supported)", context,
                        leaf.dotted_path);
@@ -317,13 +336,31 @@ Status ReadColumnChunk(const ByteSource& source, const ColumnChunk& chunk, const
     return Corrupt("{}: column '{}' chunk (offset {}, {} bytes) lies outside the {}-byte file", context,
                    leaf.dotted_path, start, length, file_size);
   }
-  std::string bytes;
-  RETURN_IF_ERROR(source.ReadAt(static_cast<uint64_t>(start), static_cast<uint64_t>(length), &bytes));
+  ChunkBuffers local;
+  if (buffers == nullptr) buffers = &local;
+  // The buffer only grows (by an eighth more, so that the next, slightly larger chunk fits),
+  // and is zero-filled only when it does.
+  std::string& buffer = buffers->chunk;
+  if (buffer.size() < static_cast<size_t>(length)) {
+    buffer.clear();
+    buffer.resize(static_cast<size_t>(length + length / 8));
+  }
+  RETURN_IF_ERROR(source.ReadInto(static_cast<uint64_t>(start), static_cast<uint64_t>(length),
+                                  reinterpret_cast<uint8_t*>(buffer.data())));
+  const std::string_view bytes(buffer.data(), static_cast<size_t>(length));
   out->num_levels = 0;
   out->def.clear();
   out->rep.clear();
-  out->values = DecodedValues(leaf.layout.width);
-  ChunkDecoder decoder(chunk, meta, leaf, expected_levels, options, context, out);
+  out->values.Reset(leaf.layout.width);
+  // Capacity only: a chunk's fixed-width values come to at most expected_levels.
+  // An eighth more, so that a next row group a little larger fits the same buffer.
+  if (leaf.layout.width > 0) {
+    const int64_t want = std::min<int64_t>(expected_levels, kMaxReservedValues);
+    if (static_cast<size_t>(want) * leaf.layout.width > out->values.capacity_bytes()) {
+      out->values.Reserve(want + want / 8);
+    }
+  }
+  ChunkDecoder decoder(chunk, meta, leaf, expected_levels, options, context, buffers, out);
   return decoder.Run(bytes);
 }
 

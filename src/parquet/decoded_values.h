@@ -43,13 +43,71 @@ class DecodedValues {
     offsets_.push_back(static_cast<int64_t>(data_.size()));
     ++size_;
   }
-  // Appends value i of another buffer with the same width.
-  void AppendFrom(const DecodedValues& o, int64_t i) {
-    if (is_variable()) {
-      AppendBytes(o.Bytes(i));
-    } else {
-      AppendFixed(o.Fixed(i));
+  // Appends n fixed-width slots and returns them for the caller to fill (n * width bytes).
+  uint8_t* AppendFixedSlots(int64_t n) {
+    const size_t old = data_.size();
+    data_.resize(old + static_cast<size_t>(n) * width_);
+    size_ += n;
+    return data_.data() + old;
+  }
+  // Appends dict[indices[k]] for k in [0, n). Every index must be < dict.size() (the caller
+  // checks, once per page). Byte arrays are sized in one pass and copied in a second.
+  void AppendGathered(const DecodedValues& dict, const uint32_t* indices, int64_t n) {
+    if (!is_variable()) {
+      uint8_t* dst = AppendFixedSlots(n);
+      const uint8_t* src = dict.data_.data();
+      const size_t w = static_cast<size_t>(width_);
+      if (w == 4 || w == 8) {
+        // Common widths with a constant-size copy the compiler turns into one load/store.
+        for (int64_t k = 0; k < n; ++k) {
+          if (w == 4) std::memcpy(dst + k * 4, src + size_t{indices[k]} * 4, 4);
+          else std::memcpy(dst + k * 8, src + size_t{indices[k]} * 8, 8);
+        }
+      } else {
+        for (int64_t k = 0; k < n; ++k) std::memcpy(dst + k * w, src + size_t{indices[k]} * w, w);
+      }
+      return;
     }
+    const int64_t* doff = dict.offsets_.data();
+    size_t bytes = 0;
+    for (int64_t k = 0; k < n; ++k) bytes += static_cast<size_t>(doff[indices[k] + 1] - doff[indices[k]]);
+    size_t pos = data_.size();
+    data_.resize(pos + bytes);
+    const size_t first_offset = offsets_.size();
+    offsets_.resize(first_offset + n);
+    int64_t* off = offsets_.data() + first_offset;
+    uint8_t* dst = data_.data();
+    const uint8_t* src = dict.data_.data();
+    for (int64_t k = 0; k < n; ++k) {
+      const int64_t b = doff[indices[k]];
+      const size_t len = static_cast<size_t>(doff[indices[k] + 1] - b);
+      std::memcpy(dst + pos, src + b, len);
+      pos += len;
+      off[k] = static_cast<int64_t>(pos);
+    }
+    size_ += n;
+  }
+  // Raw access for bulk conversion: values [i, j) of a byte-array buffer occupy bytes
+  // [offsets()[i], offsets()[j]) of data().
+  const uint8_t* data() const { return data_.data(); }
+  const int64_t* offsets() const { return offsets_.data(); }
+  int64_t byte_size() const { return static_cast<int64_t>(data_.size()); }
+  size_t capacity_bytes() const { return data_.capacity(); }
+
+  // Byte arrays: when `total_values` values at the average size so far would not fit the
+  // capacity, reserves room for them (plus a tenth; offsets an eighth), at most `max_bytes`,
+  // so that the buffer grows about once per chunk instead of doubling (each doubling copies
+  // the data and touches fresh pages).
+  void ReserveForTotal(int64_t total_values, size_t max_bytes) {
+    if (!is_variable() || size_ == 0 || total_values <= size_) return;
+    if (offsets_.capacity() < static_cast<size_t>(total_values) + 1) {
+      offsets_.reserve(static_cast<size_t>(total_values + total_values / 8) + 1);
+    }
+    const double per_value = static_cast<double>(data_.size()) / static_cast<double>(size_);
+    const double estimate = per_value * static_cast<double>(total_values);
+    if (estimate <= static_cast<double>(data_.capacity())) return;
+    const double padded = estimate * 1.1;
+    data_.reserve(padded >= static_cast<double>(max_bytes) ? max_bytes : static_cast<size_t>(padded));
   }
   void Reserve(int64_t n) {
     if (is_variable()) {
@@ -57,6 +115,21 @@ class DecodedValues {
     } else {
       data_.reserve(data_.size() + n * width_);
     }
+  }
+  // Exchanges buffers with a ColumnVector of the same storage (fixed width: `data`; byte
+  // arrays: `data` and `offsets`, which start at 0 in both), so that values move without
+  // being copied: the vector takes the decoded values, and this buffer takes the vector's
+  // buffers' capacity and is left empty. The reader also uses it before decoding, to decode
+  // straight into a (cleared) vector's buffers.
+  void SwapBuffers(std::vector<uint8_t>* data, std::vector<int64_t>* offsets) {
+    data_.swap(*data);
+    if (is_variable()) offsets_.swap(*offsets);
+    Clear();
+  }
+  // Empties the buffer for values of `width`, keeping the allocated capacity.
+  void Reset(int width) {
+    width_ = width;
+    Clear();
   }
   void Clear() {
     data_.clear();

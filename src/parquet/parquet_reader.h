@@ -14,6 +14,7 @@
 // Memory: the footer, plus one row group's projected column chunks while it is decoded; the
 // file is read with pread, never whole.
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -45,8 +46,11 @@ struct ScanOptions {
 // Iceberg's reserved field id of the `_pos` metadata column.
 constexpr int kRowPositionFieldId = 2147483645;
 
+struct ScanScratch;
+
 class ParquetReader {
  public:
+  ~ParquetReader();
   static Result<std::unique_ptr<ParquetReader>> Open(const std::string& path, ReaderOptions options = {});
   static Result<std::unique_ptr<ParquetReader>> Open(std::unique_ptr<ByteSource> source, ReaderOptions options = {});
 
@@ -83,6 +87,11 @@ class ParquetReader {
   FileMetaData metadata_;
   std::shared_ptr<const FileSchema> file_schema_;
   std::vector<int64_t> first_rows_;  // num_row_groups + 1 entries
+  // Decoding buffers kept from one ReadRowGroup to the next, so that each row group does
+  // not allocate (and fault in) them afresh. A call takes them under the mutex and puts them
+  // back when done; concurrent calls on one reader each get their own.
+  mutable std::mutex scratch_mu_;
+  mutable std::unique_ptr<ScanScratch> scratch_;
 };
 
 }  // namespace icesync::parquet

@@ -1,5 +1,6 @@
 #include "parquet/record_assembler.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -84,6 +85,123 @@ Status AppendConverted(const LeafColumn& leaf, const DecodedValues& values, int6
   return Internal("unhandled leaf conversion");
 }
 
+namespace {
+
+// Appends n present slots of `width` bytes to a fixed-width vector and returns them.
+uint8_t* AppendSlots(ColumnVector* out, int64_t n, size_t width) {
+  std::vector<uint8_t>& validity = out->mutable_validity();
+  if (!validity.empty()) validity.insert(validity.end(), static_cast<size_t>(n), uint8_t{1});
+  std::vector<uint8_t>& data = out->mutable_data();
+  const size_t old = data.size();
+  data.resize(old + static_cast<size_t>(n) * width);
+  out->SetSize(out->size() + n);
+  return data.data() + old;
+}
+
+// Widens n values of type From at `src` to To (static_cast, then `scale`) into `dst`.
+template <typename From, typename To>
+void Widen(const uint8_t* src, int64_t n, To scale, uint8_t* dst) {
+  for (int64_t k = 0; k < n; ++k) {
+    From v;
+    std::memcpy(&v, src + k * sizeof(From), sizeof(From));
+    const To w = static_cast<To>(v) * scale;
+    std::memcpy(dst + k * sizeof(To), &w, sizeof(To));
+  }
+}
+
+}  // namespace
+
+bool SharesStorage(const LeafColumn& leaf, const ColumnVector& out) {
+  if (leaf.conversion != LeafConversion::kCopy) return false;
+  // Booleans qualify: every decoder stores them as 0/1, the vector's form.
+  if (leaf.layout.width == 0) return out.type().is_variable_length() && out.offsets().size() == 1;
+  return out.offsets().empty() && leaf.layout.width == out.type().fixed_width();
+}
+
+void SpreadNulls(const std::vector<int16_t>& def, int present_def, int64_t num_rows, ColumnVector* out) {
+  std::vector<uint8_t>& validity = out->mutable_validity();
+  validity.reserve(static_cast<size_t>(num_rows + num_rows / 8));  // room for a larger next row group
+  validity.resize(static_cast<size_t>(num_rows));
+  for (int64_t r = 0; r < num_rows; ++r) validity[r] = def[r] >= present_def;
+  // Walk backwards so that every value moves to a slot at or after its own, never over a
+  // value not yet moved. j is the dense index of the last present value at or before row r.
+  int64_t j = std::count(validity.begin(), validity.end(), uint8_t{1}) - 1;
+  if (out->offsets().empty()) {
+    const size_t w = static_cast<size_t>(out->type().fixed_width());
+    std::vector<uint8_t>& data = out->mutable_data();
+    data.resize(static_cast<size_t>(num_rows) * w);
+    uint8_t* p = data.data();
+    for (int64_t r = num_rows - 1; r >= 0; --r) {
+      if (validity[r]) {
+        if (j != r) std::memcpy(p + r * w, p + j * w, w);  // j < r: distinct slots
+        --j;
+      } else {
+        std::memset(p + r * w, 0, w);
+      }
+    }
+  } else {
+    // Bytes stay where they are; only the offsets spread (a null's range is empty).
+    std::vector<int64_t>& offsets = out->mutable_offsets();
+    offsets.resize(static_cast<size_t>(num_rows) + 1);
+    for (int64_t r = num_rows - 1; r >= 0; --r) {
+      offsets[r + 1] = offsets[j + 1];  // j + 1 <= r + 1: read before it is overwritten
+      if (validity[r]) --j;
+    }
+  }
+}
+
+Status AppendConvertedRun(const LeafColumn& leaf, const DecodedValues& values, int64_t first, int64_t n,
+                          ColumnVector* out) {
+  if (n <= 0) return Status::OK();
+  const int width = values.width();
+  const bool out_fixed = out->offsets().empty();
+  switch (leaf.conversion) {
+    case LeafConversion::kCopy:
+      if (width == 0 && !out_fixed) {
+        // Byte arrays: one copy of the bytes, offsets rebased onto the vector's data.
+        const int64_t* src_off = values.offsets() + first;
+        std::vector<uint8_t>& data = out->mutable_data();
+        const int64_t base = static_cast<int64_t>(data.size()) - src_off[0];
+        data.insert(data.end(), values.data() + src_off[0], values.data() + src_off[n]);
+        std::vector<int64_t>& offsets = out->mutable_offsets();
+        const size_t old = offsets.size();
+        offsets.resize(old + static_cast<size_t>(n));
+        for (int64_t k = 0; k < n; ++k) offsets[old + k] = src_off[k + 1] + base;
+        std::vector<uint8_t>& validity = out->mutable_validity();
+        if (!validity.empty()) validity.insert(validity.end(), static_cast<size_t>(n), uint8_t{1});
+        out->SetSize(out->size() + n);
+        return Status::OK();
+      }
+      if (width > 0 && out_fixed && width == out->type().fixed_width()) {
+        uint8_t* dst = AppendSlots(out, n, static_cast<size_t>(width));
+        const uint8_t* src = values.Fixed(first);
+        if (leaf.physical == Type::BOOLEAN) {
+          for (int64_t k = 0; k < n; ++k) dst[k] = src[k] ? 1 : 0;
+        } else {
+          std::memcpy(dst, src, static_cast<size_t>(n) * width);
+        }
+        return Status::OK();
+      }
+      break;
+    case LeafConversion::kUint32ToInt64:
+      Widen<uint32_t, int64_t>(values.Fixed(first), n, 1, AppendSlots(out, n, sizeof(int64_t)));
+      return Status::OK();
+    case LeafConversion::kInt32ToDecimal:
+      Widen<int32_t, Int128>(values.Fixed(first), n, 1, AppendSlots(out, n, sizeof(Int128)));
+      return Status::OK();
+    case LeafConversion::kInt64ToDecimal:
+      Widen<int64_t, Int128>(values.Fixed(first), n, 1, AppendSlots(out, n, sizeof(Int128)));
+      return Status::OK();
+    case LeafConversion::kTimeMillisToMicros:
+      Widen<int32_t, int64_t>(values.Fixed(first), n, 1000, AppendSlots(out, n, sizeof(int64_t)));
+      return Status::OK();
+    default:
+      break;
+  }
+  for (int64_t i = first; i < first + n; ++i) RETURN_IF_ERROR(AppendConverted(leaf, values, i, out));
+  return Status::OK();
+}
+
 Status RecordAssembler::Def(int leaf, int* def) {
   const LeafData& d = data_[leaf];
   if (pos_[leaf] >= d.num_levels) {
@@ -114,6 +232,18 @@ Status RecordAssembler::AppendLeafValue(int leaf, ColumnVector* out) {
 
 // Consumes the single level entry that every leaf under `node` holds for a null or empty
 // value, checking that each of them agrees (its definition level is below `below_def`).
+Status RecordAssembler::AppendLeafRun(int leaf, int64_t n, ColumnVector* out) {
+  LeafData& d = data_[leaf];
+  if (n > d.values.size() - vpos_[leaf]) {
+    return Corrupt("{}: column '{}' has fewer values than its definition levels declare", context_,
+                   schema_.leaves()[leaf].dotted_path);
+  }
+  Status st = AppendConvertedRun(schema_.leaves()[leaf], d.values, vpos_[leaf], n, out);
+  vpos_[leaf] += n;
+  if (!st.ok()) return st.WithContext(context_ + ": ");
+  return Status::OK();
+}
+
 Status RecordAssembler::SkipEmpty(const AssemblyNode& node, int below_def) {
   for (int l = node.leaf_begin; l < node.leaf_end; ++l) {
     int def = 0;
@@ -206,25 +336,46 @@ Status RecordAssembler::AssembleField(const AssemblyNode& node, int64_t num_rows
       }
     }
   }
-  out->Reserve(num_rows);
   // Flat leaf: one level entry per row, no repetition.
   if (node.kind == AssemblyNode::kLeaf && schema_.leaves()[node.leaf].max_rep == 0) {
     const int l = node.leaf;
-    const LeafData& d = data_[l];
+    LeafData& d = data_[l];
     if (d.num_levels != num_rows) {
       return Corrupt("{}: column '{}' holds {} values but the row group has {} rows", context_,
                      schema_.leaves()[l].dotted_path, d.num_levels, num_rows);
     }
-    for (int64_t r = 0; r < num_rows; ++r) {
-      const int def = d.def.empty() ? 0 : d.def[r];
-      if (def >= node.def) {
-        RETURN_IF_ERROR(AppendLeafValue(l, out));
-      } else {
-        out->AppendNull();
+    // Same storage into an empty vector: the decoded buffers become the column's (no copy),
+    // then nulls are spread in place.
+    int64_t present = num_rows;
+    if (!d.def.empty()) present = std::count_if(d.def.begin(), d.def.end(), [&](int16_t v) { return v >= node.def; });
+    if (out->size() == 0 && present == d.values.size() && SharesStorage(schema_.leaves()[l], *out)) {
+      out->mutable_validity().clear();
+      out->mutable_data().clear();
+      d.values.SwapBuffers(&out->mutable_data(), &out->mutable_offsets());
+      if (present < num_rows) SpreadNulls(d.def, node.def, num_rows, out);
+      out->SetSize(num_rows);
+      pos_[l] = num_rows;
+      vpos_[l] = 0;  // every decoded value was used (present == values.size()); d.values is empty now
+      return CheckConsumed(node, num_rows);
+    }
+    // An eighth more (capacity only), so that the next row group, if a little larger, fits
+    // the buffers this batch keeps.
+    const int64_t rows = num_rows + num_rows / 8;
+    out->Reserve(rows, d.values.is_variable() ? d.values.byte_size() + d.values.byte_size() / 8 : 0);
+    // Alternate runs of present values (appended in bulk) and nulls.
+    int64_t r = 0;
+    while (r < num_rows) {
+      int64_t end = num_rows;
+      if (!d.def.empty()) {
+        end = r;
+        while (end < num_rows && d.def[end] >= node.def) ++end;
       }
+      RETURN_IF_ERROR(AppendLeafRun(l, end - r, out));
+      for (r = end; r < num_rows && d.def[r] < node.def; ++r) out->AppendNull();
     }
     pos_[l] = num_rows;
   } else {
+    out->Reserve(num_rows);
     for (int64_t r = 0; r < num_rows; ++r) {
       for (int l = node.leaf_begin; l < node.leaf_end; ++l) {
         const int rep = Rep(l);
@@ -240,6 +391,10 @@ Status RecordAssembler::AssembleField(const AssemblyNode& node, int64_t num_rows
       RETURN_IF_ERROR(AssembleValue(node, out));
     }
   }
+  return CheckConsumed(node, num_rows);
+}
+
+Status RecordAssembler::CheckConsumed(const AssemblyNode& node, int64_t num_rows) {
   for (int l = node.leaf_begin; l < node.leaf_end; ++l) {
     if (pos_[l] != data_[l].num_levels) {
       return Corrupt("{}: column '{}' holds more levels ({}) than the row group's {} rows use", context_,

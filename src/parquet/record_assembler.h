@@ -37,6 +37,10 @@ class RecordAssembler {
  private:
   Status AssembleValue(const AssemblyNode& node, ColumnVector* out);
   Status AppendLeafValue(int leaf, ColumnVector* out);
+  // Appends the leaf's next `n` values (all present) in bulk.
+  Status AppendLeafRun(int leaf, int64_t n, ColumnVector* out);
+  // Checks that the leaves under `node` were used up exactly.
+  Status CheckConsumed(const AssemblyNode& node, int64_t num_rows);
   Status SkipEmpty(const AssemblyNode& node, int below_def);
   Status Def(int leaf, int* def);
   int Rep(int leaf) const;
@@ -50,5 +54,17 @@ class RecordAssembler {
 
 // Converts physical value i of a leaf to its core type and appends it.
 Status AppendConverted(const LeafColumn& leaf, const DecodedValues& values, int64_t i, ColumnVector* out);
+// Whether a flat leaf's decoded values have the storage of `out` (no conversion), so that
+// the decoded buffers can become the vector's.
+bool SharesStorage(const LeafColumn& leaf, const ColumnVector& out);
+// Spreads the dense values of a fixed-width or byte-array vector (its data and offsets
+// hold only the present values) over num_rows rows: a row is present when def[r] >=
+// present_def; null rows get a zeroed slot or an empty range and validity 0. size() is
+// left to the caller.
+void SpreadNulls(const std::vector<int16_t>& def, int present_def, int64_t num_rows, ColumnVector* out);
+// The same for values [first, first + n): one copy or one tight loop per run for the common
+// conversions, AppendConverted per value for the rest.
+Status AppendConvertedRun(const LeafColumn& leaf, const DecodedValues& values, int64_t first, int64_t n,
+                          ColumnVector* out);
 
 }  // namespace icesync::parquet

@@ -50,10 +50,24 @@ void BitUnpack(const uint8_t* in, size_t n, int bit_width, uint32_t* out) {
     return;
   }
   const uint64_t mask = bit_width == 32 ? 0xFFFFFFFFull : ((1ull << bit_width) - 1);
-  uint64_t acc = 0;
-  int bits = 0;
-  size_t i = 0;
-  for (size_t k = 0; k < n; ++k) {
+  const size_t bytes = (n * static_cast<size_t>(bit_width) + 7) / 8;
+  // Each value lies within 8 bytes of its first byte (at most 7 + 32 bits): one unaligned
+  // 64-bit load per value while those 8 bytes are inside the input...
+  size_t k = 0;
+  for (; k < n; ++k) {
+    const size_t bit = k * static_cast<size_t>(bit_width);
+    if ((bit >> 3) + 8 > bytes) break;
+    uint64_t word;
+    std::memcpy(&word, in + (bit >> 3), 8);
+    out[k] = static_cast<uint32_t>((word >> (bit & 7)) & mask);
+  }
+  if (k == n) return;
+  // ... and byte by byte for the last few.
+  const size_t start = k * static_cast<size_t>(bit_width);
+  size_t i = start >> 3;
+  uint64_t acc = static_cast<uint64_t>(in[i++]) >> (start & 7);
+  int bits = 8 - static_cast<int>(start & 7);
+  for (; k < n; ++k) {
     while (bits < bit_width) {
       acc |= static_cast<uint64_t>(in[i++]) << bits;
       bits += 8;

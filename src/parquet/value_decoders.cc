@@ -1,5 +1,6 @@
 #include "parquet/value_decoders.h"
 
+#include <cstring>
 #include <vector>
 
 #include "parquet/byte_cursor.h"
@@ -40,11 +41,8 @@ Status DecodePlain(std::string_view in, ValueLayout layout, int64_t n, DecodedVa
     if (static_cast<uint64_t>(n) > in.size() * 8ull) {
       return Corrupt("PLAIN booleans: {} values need {} bytes, page has {}", n, (n + 7) / 8, in.size());
     }
-    out->Reserve(n);
-    for (int64_t i = 0; i < n; ++i) {
-      uint8_t b = (static_cast<uint8_t>(in[i >> 3]) >> (i & 7)) & 1;
-      out->AppendFixed(&b);
-    }
+    uint8_t* dst = out->AppendFixedSlots(n);
+    for (int64_t i = 0; i < n; ++i) dst[i] = (static_cast<uint8_t>(in[i >> 3]) >> (i & 7)) & 1;
     return Status::OK();
   }
   if (layout.width > 0) {
@@ -52,8 +50,7 @@ Status DecodePlain(std::string_view in, ValueLayout layout, int64_t n, DecodedVa
       return Corrupt("PLAIN values: {} values of {} bytes need {} bytes, page has {}", n, layout.width,
                      n * layout.width, in.size());
     }
-    out->Reserve(n);
-    for (int64_t i = 0; i < n; ++i) out->AppendFixed(in.data() + i * layout.width);
+    if (n > 0) std::memcpy(out->AppendFixedSlots(n), in.data(), static_cast<size_t>(n) * layout.width);
     return Status::OK();
   }
   ByteCursor c(in);
@@ -145,13 +142,13 @@ Status DecodeDeltaBinaryPacked(std::string_view in, ValueLayout layout, int64_t 
   if (static_cast<int64_t>(values.size()) != n) {
     return Corrupt("DELTA_BINARY_PACKED: page holds {} values, {} expected", values.size(), n);
   }
-  out->Reserve(n);
-  for (int64_t v : values) {
-    if (layout.width == 4) {
-      int32_t v32 = static_cast<int32_t>(static_cast<uint32_t>(v));
-      out->AppendFixed(&v32);
-    } else {
-      out->AppendFixed(&v);
+  uint8_t* dst = out->AppendFixedSlots(n);
+  if (layout.width == 8) {
+    if (n > 0) std::memcpy(dst, values.data(), static_cast<size_t>(n) * 8);
+  } else {
+    for (int64_t i = 0; i < n; ++i) {
+      const int32_t v32 = static_cast<int32_t>(static_cast<uint32_t>(values[i]));
+      std::memcpy(dst + i * 4, &v32, 4);
     }
   }
   return Status::OK();

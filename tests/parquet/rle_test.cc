@@ -37,6 +37,25 @@ TEST(Rle, SpecExample) {
   EXPECT_EQ(enc, std::string("\x03\x88\xC6\xFA", 4));  // one group: header (1 << 1) | 1
 }
 
+// BitUnpack reads 8 bytes at a time while they lie inside the input and byte by byte for
+// the last values: every width and lengths around the switch must give back what was packed
+// (the input is exactly the packed bytes, so a read past them is caught by the sanitizers).
+TEST(Rle, BitUnpackEveryWidthAndLength) {
+  std::mt19937 rng(7);
+  for (int width = 1; width <= 32; ++width) {
+    for (size_t n : {size_t{1}, size_t{2}, size_t{7}, size_t{8}, size_t{9}, size_t{15}, size_t{64}, size_t{101}}) {
+      std::vector<uint32_t> v(n);
+      for (uint32_t& x : v) x = width == 32 ? rng() : rng() & ((1u << width) - 1);
+      std::string packed;
+      BitPack(v.data(), n, width, &packed);
+      std::vector<uint8_t> exact(packed.begin(), packed.end());
+      std::vector<uint32_t> out(n);
+      BitUnpack(exact.data(), n, width, out.data());
+      ASSERT_EQ(out, v) << "width " << width << ", " << n << " values";
+    }
+  }
+}
+
 TEST(Rle, RunsBecomeRleRuns) {
   std::vector<uint32_t> v(1000, 1);
   std::string enc;
