@@ -1,11 +1,14 @@
 #include "avro/resolve.h"
 
+#include <cstdint>
+
 namespace icesync::avro {
 
 struct Resolver::Plan {
   enum class Op {
     kIdentity,     // same primitive/fixed/enum type: keep the value
     kToLong,       // int -> long
+    kToIntIfFits,  // long -> int: not an Avro promotion, see PrimitiveOp
     kToFloat,      // int/long -> float
     kToDouble,     // int/long/float -> double
     kToString,     // bytes -> string
@@ -44,6 +47,10 @@ std::optional<Plan::Op> PrimitiveOp(const Node& w, const Node& r) {
     return Plan::Op::kIdentity;
   }
   if (w.type == T::kInt && r.type == T::kLong) return Plan::Op::kToLong;
+  // Some writers store Iceberg int fields as long (e.g. equality_ids in hand-made manifests).
+  // Avro's rules refuse long -> int; we accept each value that fits and fail on one that
+  // does not, so no value is ever silently truncated.
+  if (w.type == T::kLong && r.type == T::kInt) return Plan::Op::kToIntIfFits;
   if ((w.type == T::kInt || w.type == T::kLong) && r.type == T::kFloat) return Plan::Op::kToFloat;
   if ((w.type == T::kInt || w.type == T::kLong || w.type == T::kFloat) && r.type == T::kDouble)
     return Plan::Op::kToDouble;
@@ -165,6 +172,7 @@ Result<PlanPtr> Build(const Node& w, const Node& r, const std::string& path, int
     if (auto op = PrimitiveOp(w, r)) {
       auto p = std::make_shared<Plan>();
       p->op = *op;
+      p->what = path.empty() ? "value" : path;
       return PlanPtr(p);
     }
   }
@@ -176,6 +184,12 @@ Result<Datum> Run(const Plan& p, Datum d) {
   switch (p.op) {
     case Plan::Op::kIdentity: d.set_branch(-1); return d;
     case Plan::Op::kToLong: return Datum::Long(d.int_value());
+    case Plan::Op::kToIntIfFits:
+      if (d.long_value() < INT32_MIN || d.long_value() > INT32_MAX) {
+        return Corrupt("{}: long value {} written where an int is expected does not fit in an int", p.what,
+                       d.long_value());
+      }
+      return Datum::Int(static_cast<int32_t>(d.long_value()));
     case Plan::Op::kToFloat:
       return Datum::Float(d.kind() == Datum::Kind::kInt ? static_cast<float>(d.int_value())
                                                         : static_cast<float>(d.long_value()));

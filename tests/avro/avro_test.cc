@@ -165,6 +165,26 @@ TEST(AvroContainer, CorruptAndTruncatedFilesGiveErrorsNamingTheFile) {
   EXPECT_FALSE(ParseContainer("Obj\x01\xfe\xff\xff\xff\xff\xff\xff\xff\xff\x01").ok());
 }
 
+// Iceberg int fields written as long (hand-made manifests' equality_ids): each value that
+// fits is read; one that does not is an error naming the field, never a truncation.
+TEST(AvroResolve, LongWrittenForAnIntFieldReadsWhenItFits) {
+  auto writer = *ParseSchema(std::string(R"({"type":"record","name":"w","fields":[
+    {"name":"equality_ids","type":{"type":"array","items":"long","element-id":136},"field-id":135}]})"));
+  auto reader = *ParseSchema(std::string(R"({"type":"record","name":"r","fields":[
+    {"name":"equality_ids","type":{"type":"array","items":"int","element-id":136},"field-id":135}]})"));
+  auto resolver = Resolver::Make(*writer, *reader);
+  ASSERT_TRUE(resolver.ok()) << resolver.status().message();
+  auto out = resolver->Apply(Datum::Record({Datum::Array({Datum::Long(2), Datum::Long(2147483647)})}));
+  ASSERT_TRUE(out.ok()) << out.status().message();
+  ASSERT_EQ(out->field(0).items().size(), 2u);
+  EXPECT_EQ(out->field(0).items()[0].int_value(), 2);
+  EXPECT_EQ(out->field(0).items()[1].int_value(), 2147483647);
+  auto too_big = resolver->Apply(Datum::Record({Datum::Array({Datum::Long(int64_t{1} << 31)})}));
+  ASSERT_FALSE(too_big.ok());
+  EXPECT_NE(too_big.status().message().find("equality_ids"), std::string::npos) << too_big.status().message();
+  EXPECT_NE(too_big.status().message().find("2147483648"), std::string::npos) << too_big.status().message();
+}
+
 TEST(AvroResolve, MatchesByFieldIdWithDefaultsAndPromotion) {
   // The writer uses other names (like Java's added_data_files_count) and an older shape.
   auto writer = *ParseSchema(std::string(R"({"type":"record","name":"w","fields":[

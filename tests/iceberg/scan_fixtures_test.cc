@@ -28,6 +28,7 @@ using testing::ShellQuote;
 const std::vector<std::string>& FixtureNames() {
   static const std::vector<std::string> names = {
       "duckdb-iceberg-add_columns_with_defaults",
+      "duckdb-iceberg-equality_delete_cross_partition",
       "duckdb-iceberg-equality_deletes-mytable",
       "duckdb-iceberg-equality_deletes-mytable_partitioned",
       "duckdb-iceberg-partition_binary",
@@ -48,11 +49,7 @@ const std::vector<std::string>& FixtureNames() {
 // Fixtures that cannot be read yet, with the reason (kept out of the parametrized test so
 // the suite stays green; ListsEveryFixture still accounts for them).
 const std::map<std::string, std::string>& BlockedFixtures() {
-  static const std::map<std::string, std::string> blocked = {
-      {"duckdb-iceberg-equality_delete_cross_partition",
-       "its hand-made manifest writes equality_ids (field 135) as an array of long where the spec says "
-       "int, and the Avro reader does not yet narrow long to int when resolving"},
-  };
+  static const std::map<std::string, std::string> blocked = {};
   return blocked;
 }
 
