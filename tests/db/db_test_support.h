@@ -160,6 +160,23 @@ inline void ExpectSameRows(const RecordBatch& expected, const RecordBatch& actua
   }
 }
 
+// One row whose column names need quoting in every dialect: a reserved word, a space, a
+// quote, brackets, and `last_name` (a reserved word in some letter case).
+inline RecordBatch AwkwardIdentifierRow(const std::string& last_name, std::vector<int> key_ids) {
+  std::vector<Field> f = {{1, "select", DataType::Int64(), true},
+                          {2, "with space", DataType::String()},
+                          {3, "quote\"d", DataType::Int32()},
+                          {4, "[bracket]", DataType::Boolean()},
+                          {5, last_name, DataType::Float64()}};
+  RecordBatch rows(std::make_shared<Schema>(f, 0, std::move(key_ids)));
+  rows.column(0).Append<int64_t>(7);
+  rows.column(1).AppendBytes("x");
+  rows.column(2).Append<int32_t>(-3);
+  rows.column(3).Append<uint8_t>(1);
+  rows.column(4).Append<double>(2.5);
+  return rows;
+}
+
 // Creates `name` with the dialect's DDL for `schema`, loads `rows` in one transaction,
 // discovers the table and extracts it again; expects the same schema types and rows.
 inline void RoundTrip(Connection& conn, const TableName& name, const std::shared_ptr<const Schema>& schema,

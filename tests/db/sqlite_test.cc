@@ -38,18 +38,8 @@ TEST_F(SqliteTest, RoundTripsEveryType) {
 }
 
 TEST_F(SqliteTest, RoundTripsAwkwardIdentifiers) {
-  std::vector<Field> f = {{1, "select", DataType::Int64(), true},
-                          {2, "with space", DataType::String()},
-                          {3, "quote\"d", DataType::Int32()},
-                          {4, "[bracket]", DataType::Boolean()},
-                          {5, "order", DataType::Float64()}};
-  auto schema = std::make_shared<Schema>(f, 0, std::vector<int>{1});
-  RecordBatch rows(schema);
-  rows.column(0).Append<int64_t>(7);
-  rows.column(1).AppendBytes("x");
-  rows.column(2).Append<int32_t>(-3);
-  rows.column(3).Append<uint8_t>(1);
-  rows.column(4).Append<double>(2.5);
+  RecordBatch rows = testing::AwkwardIdentifierRow("order", {1});
+  auto schema = rows.schema();
   testing::RoundTrip(*conn_, TableName{"", "table \"with\" [all] of.it"}, schema, rows);
   auto parsed = ParseTableName("\"table \"\"with\"\" [all] of.it\"");
   ASSERT_TRUE(parsed.ok());
