@@ -1,8 +1,9 @@
 #include "iceberg/snapshot_producer.h"
 
 #include <filesystem>
-#include <random>
 #include <set>
+
+#include "iceberg/snapshot_summary.h"
 
 namespace icesync::iceberg {
 
@@ -14,93 +15,6 @@ std::string LocationPrefix(const TableMetadata& m) {
   std::string loc = m.location;
   while (loc.size() > 1 && loc.back() == '/') loc.pop_back();
   return loc;
-}
-
-// Identifies a partition (spec id + exact values) for changed-partition-count.
-std::string PartitionKey(const DataFile& f, int spec_id) {
-  std::string key = std::to_string(spec_id);
-  for (const Value& v : f.partition) {
-    if (v.is_null()) {
-      key.append("|N");
-    } else {
-      std::string b = v.ToIcebergBytes();
-      key.append(fmt::format("|{}:", b.size())).append(b);
-    }
-  }
-  return key;
-}
-
-// Counters of one snapshot's changes, named after the summary keys they feed.
-struct ChangeCounts {
-  int64_t added_data_files = 0, deleted_data_files = 0, added_delete_files = 0;
-  int64_t added_records = 0, deleted_records = 0;
-  int64_t added_files_size = 0, removed_files_size = 0;
-  int64_t added_position_deletes = 0, added_equality_deletes = 0;
-  int64_t added_position_delete_files = 0, added_equality_delete_files = 0;
-  std::set<std::string> partitions;
-
-  void Add(const DataFile& f, int spec_id) {
-    partitions.insert(PartitionKey(f, spec_id));
-    added_files_size += f.file_size_in_bytes;
-    switch (f.content) {
-      case FileContent::kData:
-        ++added_data_files;
-        added_records += f.record_count;
-        break;
-      case FileContent::kPositionDeletes:
-        ++added_delete_files;
-        ++added_position_delete_files;
-        added_position_deletes += f.record_count;
-        break;
-      case FileContent::kEqualityDeletes:
-        ++added_delete_files;
-        ++added_equality_delete_files;
-        added_equality_deletes += f.record_count;
-        break;
-    }
-  }
-  void Remove(const DataFile& f, int spec_id) {
-    partitions.insert(PartitionKey(f, spec_id));
-    ++deleted_data_files;
-    deleted_records += f.record_count;
-    removed_files_size += f.file_size_in_bytes;
-  }
-};
-
-std::map<std::string, std::string> BuildSummary(const std::string& operation, const ChangeCounts& c,
-                                                const Snapshot* parent) {
-  namespace k = summary;
-  std::map<std::string, std::string> s;
-  s[k::kOperation] = operation;
-  auto put_nonzero = [&](const char* key, int64_t v) {
-    if (v != 0) s[key] = std::to_string(v);
-  };
-  put_nonzero(k::kAddedDataFiles, c.added_data_files);
-  put_nonzero(k::kDeletedDataFiles, c.deleted_data_files);
-  put_nonzero(k::kAddedDeleteFiles, c.added_delete_files);
-  put_nonzero(k::kAddedPositionDeleteFiles, c.added_position_delete_files);
-  put_nonzero(k::kAddedEqualityDeleteFiles, c.added_equality_delete_files);
-  put_nonzero(k::kAddedRecords, c.added_records);
-  put_nonzero(k::kDeletedRecords, c.deleted_records);
-  put_nonzero(k::kAddedFilesSize, c.added_files_size);
-  put_nonzero(k::kRemovedFilesSize, c.removed_files_size);
-  put_nonzero(k::kAddedPositionDeletes, c.added_position_deletes);
-  put_nonzero(k::kAddedEqualityDeletes, c.added_equality_deletes);
-  s[k::kChangedPartitionCount] = std::to_string(c.partitions.size());
-  // Totals continue the parent's; a parent written without a total (some writers) leaves it
-  // unknown, so it is not written rather than written wrong (as Java does).
-  auto total = [&](const char* key, int64_t delta) {
-    if (parent && !parent->summary.count(key)) return;
-    int64_t prev = parent ? parent->SummaryInt(key, 0) : 0;
-    s[key] = std::to_string(prev + delta);
-  };
-  total(k::kTotalRecords, c.added_records - c.deleted_records);
-  total(k::kTotalFilesSize, c.added_files_size - c.removed_files_size);
-  total(k::kTotalDataFiles, c.added_data_files - c.deleted_data_files);
-  total(k::kTotalDeleteFiles, c.added_delete_files);
-  total(k::kTotalPositionDeletes, c.added_position_deletes);
-  total(k::kTotalEqualityDeletes, c.added_equality_deletes);
-  return s;
 }
 
 std::string OperationName(const SnapshotChange& change) {
@@ -142,12 +56,7 @@ void ResolveInheritance(std::vector<ManifestEntry>& entries, const ManifestFile&
 class SnapshotProducer {
  public:
   explicit SnapshotProducer(const SnapshotChange& change) : change_(change), commit_uuid_(NewUuid()) {
-    std::random_device rd;
-    std::mt19937_64 rng((static_cast<uint64_t>(rd()) << 32) ^ rd());
-    do {
-      // Positive 63-bit ids, like Java's.
-      snapshot_id_ = static_cast<SnapshotId>(rng() & 0x7fffffffffffffffULL);
-    } while (snapshot_id_ == 0);
+    snapshot_id_ = NewSnapshotId();
   }
 
   Result<TableMetadata> Apply(const Table& base) {
@@ -165,7 +74,7 @@ class SnapshotProducer {
     const std::string md_dir = base.table_dir + "/metadata";
     const std::string md_uri = LocationPrefix(bm) + "/metadata";
 
-    ChangeCounts counts;
+    SnapshotChangeCounts counts;
     for (const DataFile& f : change_.added_data_files) counts.Add(f, spec->spec_id());
     for (const DataFile& f : change_.added_delete_files) counts.Add(f, spec->spec_id());
 
@@ -231,7 +140,7 @@ class SnapshotProducer {
     snap.sequence_number = seq;
     snap.timestamp_ms = std::max(NowMillis(), bm.last_updated_ms);
     snap.manifest_list = md_uri + "/" + list_name;
-    snap.summary = BuildSummary(OperationName(change_), counts, parent);
+    snap.summary = BuildSnapshotSummary(OperationName(change_), counts, parent);
     for (const auto& [k, v] : change_.summary_properties) snap.summary[k] = v;
     snap.schema_id = schema->schema_id();
 
@@ -304,7 +213,7 @@ class SnapshotProducer {
 
   // Rewrites `mf` if it holds a live file to remove; returns whether it did.
   Result<bool> MaybeRewrite(const Table& base, const Schema& schema, const ManifestFile& mf,
-                            const std::set<std::string>& to_remove, std::set<std::string>& removed, ChangeCounts& counts,
+                            const std::set<std::string>& to_remove, std::set<std::string>& removed, SnapshotChangeCounts& counts,
                             const std::string& md_dir, const std::string& md_uri, std::vector<ManifestFile>& out) {
     const PartitionSpec* spec = base.metadata.SpecById(mf.partition_spec_id);
     if (!spec) return Corrupt("manifest {} names partition spec {}, which the table does not have", mf.manifest_path, mf.partition_spec_id);

@@ -4,12 +4,12 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <random>
 #include <set>
 
 #include <fmt/format.h>
 
 #include "iceberg/filesystem_catalog.h"
+#include "iceberg/snapshot_summary.h"
 #include "sync/crash_point.h"
 
 namespace icesync::sync {
@@ -22,35 +22,7 @@ using iceberg::TableMetadata;
 
 namespace {
 
-int64_t NewSnapshotId() {
-  std::random_device rd;
-  std::mt19937_64 rng((static_cast<uint64_t>(rd()) << 32) ^ rd() ^ static_cast<uint64_t>(iceberg::NowMillis()));
-  int64_t id = 0;
-  while (id == 0) id = static_cast<int64_t>(rng() >> 1);  // positive, as Java writers make them
-  return id;
-}
-
-// What a snapshot adds and removes, for its summary.
-struct Tally {
-  int64_t files = 0, records = 0, bytes = 0;
-  int64_t delete_files = 0, position_deletes = 0, equality_deletes = 0;
-  void Add(const DataFile& f) {
-    if (f.content == iceberg::FileContent::kData) {
-      ++files;
-      records += f.record_count;
-    } else {
-      ++delete_files;
-      (f.content == iceberg::FileContent::kPositionDeletes ? position_deletes : equality_deletes) += f.record_count;
-    }
-    bytes += f.file_size_in_bytes;
-  }
-};
-
-std::string PartitionKeyText(const DataFile& f) {
-  std::string key;
-  for (const Value& v : f.partition) key += v.is_null() ? "\xff|" : v.ToIcebergBytes() + "|";
-  return key;
-}
+using iceberg::SnapshotChangeCounts;
 
 // Writes one manifest with `entries` for `spec` and returns its list entry.
 Result<ManifestFile> WriteManifest(const std::string& table_dir, const Schema& schema,
@@ -71,7 +43,7 @@ Result<ManifestFile> WriteManifest(const std::string& table_dir, const Schema& s
 
 // The manifests marking every live file of `base`'s current snapshot DELETED by `snapshot_id`.
 Result<std::vector<ManifestFile>> WriteDeletedManifests(const iceberg::Table& base, int64_t snapshot_id,
-                                                        Tally* removed, std::set<std::string>* partitions) {
+                                                        SnapshotChangeCounts* counts) {
   std::vector<ManifestFile> out;
   const iceberg::Snapshot* current = base.metadata.CurrentSnapshot();
   if (current == nullptr) return out;
@@ -97,8 +69,7 @@ Result<std::vector<ManifestFile>> WriteDeletedManifests(const iceberg::Table& ba
       d.sequence_number = e.sequence_number.value_or(mf.sequence_number);
       d.file_sequence_number = e.file_sequence_number.value_or(mf.sequence_number);
       d.data_file = e.data_file;
-      removed->Add(e.data_file);
-      partitions->insert(PartitionKeyText(e.data_file));
+      counts->Remove(e.data_file, mf.partition_spec_id);
       groups[{mf.partition_spec_id, static_cast<int>(mf.content)}].push_back(std::move(d));
     }
   }
@@ -111,37 +82,25 @@ Result<std::vector<ManifestFile>> WriteDeletedManifests(const iceberg::Table& ba
   return out;
 }
 
-Result<ManifestFile> WriteAddedManifest(const SnapshotRequest& r, int64_t snapshot_id, Tally* added,
-                                        std::set<std::string>* partitions) {
+Result<ManifestFile> WriteAddedManifest(const SnapshotRequest& r, int64_t snapshot_id, SnapshotChangeCounts* added) {
   std::vector<ManifestEntry> entries;
   entries.reserve(r.files.size());
   for (const DataFile& f : r.files) {
     ManifestEntry e;
     e.status = iceberg::EntryStatus::kAdded;
     e.data_file = f;
-    added->Add(f);
-    partitions->insert(PartitionKeyText(f));
+    added->Add(f, r.spec.spec_id());
     entries.push_back(std::move(e));
   }
   return WriteManifest(r.table_dir, r.schema, r.spec, iceberg::ManifestContent::kData, snapshot_id, entries);
 }
 
-void PutTotals(std::map<std::string, std::string>& s, const std::map<std::string, std::string>* base_summary,
-               const Tally& added, const Tally& removed) {
-  namespace k = iceberg::summary;
-  auto base = [&](const char* key) -> int64_t {
-    if (base_summary == nullptr) return 0;
-    auto it = base_summary->find(key);
-    return it == base_summary->end() ? 0 : std::stoll(it->second);
-  };
-  s[k::kTotalDataFiles] = std::to_string(base(k::kTotalDataFiles) + added.files - removed.files);
-  s[k::kTotalRecords] = std::to_string(base(k::kTotalRecords) + added.records - removed.records);
-  s[k::kTotalFilesSize] = std::to_string(base(k::kTotalFilesSize) + added.bytes - removed.bytes);
-  s[k::kTotalDeleteFiles] = std::to_string(base(k::kTotalDeleteFiles) + added.delete_files - removed.delete_files);
-  s[k::kTotalPositionDeletes] =
-      std::to_string(base(k::kTotalPositionDeletes) + added.position_deletes - removed.position_deletes);
-  s[k::kTotalEqualityDeletes] =
-      std::to_string(base(k::kTotalEqualityDeletes) + added.equality_deletes - removed.equality_deletes);
+// The computed summary, with the caller's free-form entries (which never replace a computed one).
+std::map<std::string, std::string> Summary(const char* operation, const SnapshotChangeCounts& counts,
+                                           const iceberg::Snapshot* parent, const SnapshotRequest& r) {
+  std::map<std::string, std::string> s = iceberg::BuildSnapshotSummary(operation, counts, parent);
+  s.insert(r.summary.begin(), r.summary.end());
+  return s;
 }
 
 // Adds the snapshot to `m` (manifest list written here, since it records the sequence number).
@@ -185,20 +144,12 @@ Result<CommittedSnapshot> CommitNewTable(const SnapshotRequest& r) {
   std::error_code ec;
   fs::create_directories(r.table_dir + "/metadata", ec);
   if (ec) return IOError("cannot create {}/metadata: {}", r.table_dir, ec.message());
-  const int64_t snapshot_id = NewSnapshotId();
-  Tally added;
-  std::set<std::string> partitions;
-  ASSIGN_OR_RETURN(ManifestFile manifest, WriteAddedManifest(r, snapshot_id, &added, &partitions));
+  const int64_t snapshot_id = iceberg::NewSnapshotId();
+  SnapshotChangeCounts added;
+  ASSIGN_OR_RETURN(ManifestFile manifest, WriteAddedManifest(r, snapshot_id, &added));
   TableMetadata m = TableMetadata::NewTable(r.schema, r.spec, r.table_dir, r.properties);
-  namespace k = iceberg::summary;
-  std::map<std::string, std::string> s = r.summary;
-  s[k::kOperation] = iceberg::kOpAppend;
-  s[k::kAddedDataFiles] = std::to_string(added.files);
-  s[k::kAddedRecords] = std::to_string(added.records);
-  s[k::kAddedFilesSize] = std::to_string(added.bytes);
-  s[k::kChangedPartitionCount] = std::to_string(partitions.size());
-  PutTotals(s, nullptr, added, Tally{});
-  RETURN_IF_ERROR(AddSnapshot(m, r.table_dir, snapshot_id, std::nullopt, {manifest}, std::move(s), 0));
+  RETURN_IF_ERROR(AddSnapshot(m, r.table_dir, snapshot_id, std::nullopt, {manifest},
+                              Summary(iceberg::kOpAppend, added, nullptr, r), 0));
   CrashPoint("commit");
   Result<iceberg::Table> created = iceberg::CreateTableWithMetadata(r.table_dir, std::move(m));
   if (!created.ok() && created.status().code() == ErrorCode::kAlreadyExists) {
@@ -211,10 +162,9 @@ Result<CommittedSnapshot> CommitNewTable(const SnapshotRequest& r) {
 }
 
 Result<CommittedSnapshot> CommitOverwrite(const SnapshotRequest& r) {
-  const int64_t snapshot_id = NewSnapshotId();
-  Tally added;
-  std::set<std::string> partitions;
-  ASSIGN_OR_RETURN(ManifestFile added_manifest, WriteAddedManifest(r, snapshot_id, &added, &partitions));
+  const int64_t snapshot_id = iceberg::NewSnapshotId();
+  SnapshotChangeCounts added;
+  ASSIGN_OR_RETURN(ManifestFile added_manifest, WriteAddedManifest(r, snapshot_id, &added));
   std::optional<int64_t> parent;
   auto update = [&](const iceberg::Table& base) -> Result<TableMetadata> {
     if (base.metadata.current_snapshot_id != r.expected_snapshot_id) {
@@ -222,24 +172,12 @@ Result<CommittedSnapshot> CommitOverwrite(const SnapshotRequest& r) {
                       "run the job again", r.table_dir);
     }
     TableMetadata m = base.metadata;
-    Tally removed;
-    std::set<std::string> changed = partitions;
+    SnapshotChangeCounts counts = added;  // this attempt's removals on top of the added files
     std::vector<ManifestFile> manifests{added_manifest};
-    ASSIGN_OR_RETURN(std::vector<ManifestFile> deleted, WriteDeletedManifests(base, snapshot_id, &removed, &changed));
+    ASSIGN_OR_RETURN(std::vector<ManifestFile> deleted, WriteDeletedManifests(base, snapshot_id, &counts));
     manifests.insert(manifests.end(), deleted.begin(), deleted.end());
-    namespace k = iceberg::summary;
-    std::map<std::string, std::string> s = r.summary;
-    s[k::kOperation] = iceberg::kOpOverwrite;
-    s[k::kAddedDataFiles] = std::to_string(added.files);
-    s[k::kAddedRecords] = std::to_string(added.records);
-    s[k::kAddedFilesSize] = std::to_string(added.bytes);
-    s[k::kChangedPartitionCount] = std::to_string(changed.size());
-    s[k::kDeletedDataFiles] = std::to_string(removed.files);
-    s[k::kDeletedRecords] = std::to_string(removed.records);
-    s[k::kRemovedFilesSize] = std::to_string(removed.bytes);
-    if (removed.delete_files > 0) s[k::kRemovedDeleteFiles] = std::to_string(removed.delete_files);
-    const iceberg::Snapshot* cur = base.metadata.CurrentSnapshot();
-    PutTotals(s, cur ? &cur->summary : nullptr, added, removed);
+    std::map<std::string, std::string> s =
+        Summary(iceberg::kOpOverwrite, counts, base.metadata.CurrentSnapshot(), r);
     ApplyLayout(m, r);
     parent = base.metadata.current_snapshot_id;
     RETURN_IF_ERROR(AddSnapshot(m, base.table_dir, snapshot_id, parent, manifests, std::move(s), r.schema.schema_id()));
