@@ -14,6 +14,19 @@
 
 namespace icesync::iceberg {
 
+ManifestWriterOptions ManifestWriterOptions::For(const Schema& schema, const PartitionSpec& spec,
+                                                 std::vector<Field> partition_fields, ManifestContent content,
+                                                 int64_t snapshot_id) {
+  ManifestWriterOptions o;
+  o.table_schema = schema;
+  o.partition_spec_json = PartitionSpecToJson(spec)["fields"].dump();
+  o.partition_spec_id = spec.spec_id();
+  o.partition_fields = std::move(partition_fields);
+  o.content = content;
+  o.snapshot_id = snapshot_id;
+  return o;
+}
+
 using avro::Datum;
 
 namespace {

@@ -22,6 +22,7 @@
 #include "core/status.h"
 #include "core/types.h"
 #include "core/value.h"
+#include "iceberg/partition_spec.h"
 
 namespace icesync::iceberg {
 
@@ -111,6 +112,13 @@ struct ManifestWriterOptions {
   // The snapshot the manifest is written for: added_snapshot_id of the returned ManifestFile.
   int64_t snapshot_id = 0;
   int format_version = 2;  // only 2 is written
+
+  // The options for a manifest of `spec` over `schema`, whose partition struct has
+  // `partition_fields` (spec.PartitionType(schema), or a manifest's own when a source column
+  // has since been dropped).
+  static ManifestWriterOptions For(const Schema& schema, const PartitionSpec& spec,
+                                   std::vector<Field> partition_fields, ManifestContent content,
+                                   int64_t snapshot_id);
 };
 
 class ManifestWriter {

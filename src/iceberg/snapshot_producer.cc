@@ -28,18 +28,6 @@ std::string OperationName(const SnapshotChange& change) {
   return kOpOverwrite;
 }
 
-ManifestWriterOptions WriterOptions(const Schema& schema, const PartitionSpec& spec, std::vector<Field> partition_fields,
-                                    ManifestContent content, SnapshotId snapshot_id) {
-  ManifestWriterOptions o;
-  o.table_schema = schema;
-  o.partition_spec_json = PartitionSpecToJson(spec)["fields"].dump();
-  o.partition_spec_id = spec.spec_id();
-  o.partition_fields = std::move(partition_fields);
-  o.content = content;
-  o.snapshot_id = snapshot_id;
-  return o;
-}
-
 // Fills inherited snapshot ids and sequence numbers from the manifest's list entry.
 void ResolveInheritance(std::vector<ManifestEntry>& entries, const ManifestFile& manifest) {
   for (ManifestEntry& e : entries) {
@@ -182,7 +170,7 @@ class SnapshotProducer {
       if (files.empty()) return Status::OK();
       std::string name = fmt::format("{}-m{}.avro", commit_uuid_, manifest_counter_++);
       ASSIGN_OR_RETURN(auto writer, ManifestWriter::Open(md_dir + "/" + name,
-                                                         WriterOptions(schema, spec, partition_fields, content, snapshot_id_)));
+                                                         ManifestWriterOptions::For(schema, spec, partition_fields, content, snapshot_id_)));
       for (const DataFile& f : files) {
         ManifestEntry e;
         e.status = EntryStatus::kAdded;
@@ -233,7 +221,7 @@ class SnapshotProducer {
     if (!hit) return false;
     std::string name = fmt::format("{}-m{}.avro", commit_uuid_, manifest_counter_++);
     ASSIGN_OR_RETURN(auto writer, ManifestWriter::Open(md_dir + "/" + name,
-                                                       WriterOptions(schema, *spec, partition_fields, ManifestContent::kData,
+                                                       ManifestWriterOptions::For(schema, *spec, partition_fields, ManifestContent::kData,
                                                                      snapshot_id_)));
     for (ManifestEntry e : entries) {
       if (e.status == EntryStatus::kDeleted) continue;  // deletes of earlier snapshots are not carried

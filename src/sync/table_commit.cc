@@ -28,13 +28,8 @@ using iceberg::SnapshotChangeCounts;
 Result<ManifestFile> WriteManifest(const std::string& table_dir, const Schema& schema,
                                    const iceberg::PartitionSpec& spec, iceberg::ManifestContent content,
                                    int64_t snapshot_id, const std::vector<ManifestEntry>& entries) {
-  iceberg::ManifestWriterOptions o;
-  o.table_schema = schema;
-  o.partition_spec_json = iceberg::PartitionSpecToJson(spec)["fields"].dump();
-  o.partition_spec_id = spec.spec_id();
-  ASSIGN_OR_RETURN(o.partition_fields, spec.PartitionType(schema));
-  o.content = content;
-  o.snapshot_id = snapshot_id;
+  ASSIGN_OR_RETURN(std::vector<Field> partition_fields, spec.PartitionType(schema));
+  auto o = iceberg::ManifestWriterOptions::For(schema, spec, std::move(partition_fields), content, snapshot_id);
   const std::string path = fmt::format("{}/metadata/{}-m{}.avro", table_dir, iceberg::NewUuid(), spec.spec_id());
   ASSIGN_OR_RETURN(auto writer, iceberg::ManifestWriter::Open(path, std::move(o)));
   for (const ManifestEntry& e : entries) RETURN_IF_ERROR(writer->Add(e));
