@@ -1,8 +1,9 @@
-// Extract and load throughput of the ODBC paths on a table, for `bench/run odbc` (which
-// starts PostgreSQL and times psql COPY next to this on the same server).
-//   db_bench extract URL TABLE            reads TABLE with Extractor
+// Extract and load throughput on a table, for `bench/run odbc` (which starts PostgreSQL and
+// times psql COPY next to this on the same server).
+//   db_bench extract URL TABLE [odbc]     reads TABLE as an export does (sync::SourceReader:
+//                                         PostgreSQL COPY, or ODBC with `odbc` / elsewhere)
 //   db_bench load URL TABLE ROWS          creates TABLE and loads ROWS generated rows
-// Prints "TIME <what> <seconds> <rows>" and "RSS <MiB>".
+// Prints "TIME <what> <seconds> <rows>", "METHOD <how>", "RSS <MiB>" and "CPU <seconds>".
 #include <sys/resource.h>
 
 #include <chrono>
@@ -14,6 +15,7 @@
 #include "db/connection.h"
 #include "db/extractor.h"
 #include "db/table_schema.h"
+#include "sync/source_reader.h"
 
 using namespace icesync;
 using namespace icesync::db;
@@ -29,10 +31,13 @@ int Fail(const Status& st) {
   return 1;
 }
 
+// Peak RSS and CPU seconds (user + system, all threads) of this process.
 void PrintRss() {
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
   std::printf("RSS %.1f\n", static_cast<double>(ru.ru_maxrss) / 1024.0);
+  auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+  std::printf("CPU %.3f\n", seconds(ru.ru_utime) + seconds(ru.ru_stime));
 }
 
 // The mixed table: the same columns bench/lib/postgres.sh (pg_mixed_table) creates.
@@ -63,13 +68,11 @@ void FillBatch(RecordBatch* b, int64_t first_id, int64_t rows) {
   }
 }
 
-int Extract(const std::string& url, const std::string& table) {
-  auto conn = Connect(url);
-  if (!conn.ok()) return Fail(conn.status());
-  auto t = DiscoverTable(**conn, table);
-  if (!t.ok()) return Fail(t.status());
+int Extract(const std::string& url, const std::string& table, bool pg_copy) {
+  auto source = sync::SourceReader::Open(url, table, "", sync::SourceReadOptions{pg_copy});
+  if (!source.ok()) return Fail(source.status());
   double start = Now();
-  auto ex = Extractor::Open(**conn, *t);
+  auto ex = (*source)->Extract(ExtractOptions{});
   if (!ex.ok()) return Fail(ex.status());
   RecordBatch batch;
   int64_t rows = 0;
@@ -80,7 +83,10 @@ int Extract(const std::string& url, const std::string& table) {
     rows += batch.num_rows();
   }
   std::printf("TIME extract %.3f %lld\n", Now() - start, static_cast<long long>(rows));
-  std::printf("ROWSET %lld\n", static_cast<long long>((*ex)->rowset_size()));
+  std::printf("METHOD %s\n", (*ex)->method());
+  if (auto* odbc = dynamic_cast<const Extractor*>(ex->get())) {
+    std::printf("ROWSET %lld\n", static_cast<long long>(odbc->rowset_size()));
+  }
   PrintRss();
   return 0;
 }
@@ -116,8 +122,10 @@ int Load(const std::string& url, const std::string& table, int64_t total) {
 
 int main(int argc, char** argv) {
   std::string mode = argc > 1 ? argv[1] : "";
-  if (mode == "extract" && argc == 4) return Extract(argv[2], argv[3]);
+  if (mode == "extract" && (argc == 4 || (argc == 5 && std::string(argv[4]) == "odbc"))) {
+    return Extract(argv[2], argv[3], /*pg_copy=*/argc == 4);
+  }
   if (mode == "load" && argc == 5) return Load(argv[2], argv[3], std::atoll(argv[4]));
-  std::fprintf(stderr, "usage: db_bench extract URL TABLE | db_bench load URL TABLE ROWS\n");
+  std::fprintf(stderr, "usage: db_bench extract URL TABLE [odbc] | db_bench load URL TABLE ROWS\n");
   return 2;
 }

@@ -71,6 +71,7 @@ nlohmann::json ResultJson(const sync::ExportResult& r) {
       {"duration_s", r.seconds},
       {"isolation", r.isolation},
       {"source", r.source},
+      {"extract_method", r.extract_method},
   };
   j["previous_snapshot_id"] = r.previous_snapshot_id ? nlohmann::json(*r.previous_snapshot_id) : nlohmann::json();
   return j;
@@ -171,6 +172,9 @@ void AddExportCommand(CLI::App& app, CommandContext& ctx) {
                   "view). 2 is fastest on 2 cores; each reader adds a row group of memory")
       ->check(CLI::Range(1, 64));
   cmd->add_option("--batch-rows", o.batch_rows, "Rows fetched per batch (default 16384)")->check(CLI::Range(1, 1 << 22));
+  cmd->add_flag("!--no-pg-copy", o.pg_copy,
+                 "PostgreSQL: read rows through ODBC instead of COPY on a companion libpq session\n"
+                 "(diagnosis; COPY is faster and reads the same snapshot)");
   cmd->add_flag("--json", flags->json, "Print the result as one JSON object (rows, files, bytes, snapshot_id, ...)");
   cmd->add_flag("-q,--quiet", flags->quiet, "No progress output");
   cmd->callback([flags, &ctx] {

@@ -33,6 +33,9 @@ class Connection {
   const std::string& dbms_name() const { return dbms_name_; }
   // The connection string with its password redacted: the only form for messages.
   const std::string& redacted() const { return conn_str_.redacted; }
+  // The resolved connection string, password included: only for opening a companion session
+  // to the same server (db::PgSession), never for messages.
+  const ConnectionString& connection_string() const { return conn_str_; }
   SQLHDBC dbc() const { return dbc_.get(); }
   bool bulk_copy_enabled() const { return bulk_copy_enabled_; }
 

@@ -9,6 +9,34 @@ constexpr SQLLEN kPieceBytes = 64 * 1024;
 
 }  // namespace
 
+Result<ExtractPredicate> BuildExtractPredicate(const Dialect& d, const SourceTable& table,
+                                               const ExtractOptions& options) {
+  ExtractPredicate p;
+  p.where = options.where.empty() ? "" : "(" + options.where + ")";
+  p.params = options.where_params;
+  if (options.key_range || options.order_by_key) {
+    if (table.key_columns.empty()) {
+      return InvalidArgument("a key range or key order needs a primary key, and table {} has none",
+                             table.name.ToString());
+    }
+    p.order_by = table.key_columns;
+  }
+  if (options.key_range) {
+    const KeyRange& r = *options.key_range;
+    size_t nkeys = table.key_columns.size();
+    if ((!r.lower.empty() && r.lower.size() != nkeys) || (!r.upper.empty() && r.upper.size() != nkeys)) {
+      return InvalidArgument("a key range bound needs {} values (the key columns {})", nkeys,
+                             fmt::format("{}", fmt::join(table.key_columns, ", ")));
+    }
+    std::vector<int> lower_keys, upper_keys;
+    std::string range = d.KeyRangePredicate(table.key_columns, !r.lower.empty(), !r.upper.empty(), &lower_keys, &upper_keys);
+    for (int k : lower_keys) p.params.push_back(r.lower[static_cast<size_t>(k)]);
+    for (int k : upper_keys) p.params.push_back(r.upper[static_cast<size_t>(k)]);
+    if (!range.empty()) p.where = p.where.empty() ? range : p.where + " AND " + range;
+  }
+  return p;
+}
+
 struct Extractor::BoundColumn {
   size_t schema_index = 0;
   OdbcCodec codec;
@@ -70,30 +98,10 @@ Status Extractor::Start() {
   rowset_ = std::min<int64_t>(rowset_, 65536);
   batch_rows_ = options_.batch_rows / rowset_ * rowset_;
 
-  std::string where = options_.where.empty() ? "" : "(" + options_.where + ")";
-  std::vector<std::string> order_by;
+  ASSIGN_OR_RETURN(ExtractPredicate predicate, BuildExtractPredicate(d, table_, options_));
   param_values_.clear();
-  for (const Value& v : options_.where_params) param_values_.push_back(ColumnOf(v));
-  if (options_.key_range || options_.order_by_key) {
-    if (table_.key_columns.empty()) {
-      return InvalidArgument("a key range or key order needs a primary key, and table {} has none",
-                             table_.name.ToString());
-    }
-    order_by = table_.key_columns;
-  }
-  if (options_.key_range) {
-    const KeyRange& r = *options_.key_range;
-    size_t nkeys = table_.key_columns.size();
-    if ((!r.lower.empty() && r.lower.size() != nkeys) || (!r.upper.empty() && r.upper.size() != nkeys)) {
-      return InvalidArgument("a key range bound needs {} values (the key columns {})", nkeys, fmt::format("{}", fmt::join(table_.key_columns, ", ")));
-    }
-    std::vector<int> lower_keys, upper_keys;
-    std::string range = d.KeyRangePredicate(table_.key_columns, !r.lower.empty(), !r.upper.empty(), &lower_keys, &upper_keys);
-    for (int k : lower_keys) param_values_.push_back(ColumnOf(r.lower[static_cast<size_t>(k)]));
-    for (int k : upper_keys) param_values_.push_back(ColumnOf(r.upper[static_cast<size_t>(k)]));
-    if (!range.empty()) where = where.empty() ? range : where + " AND " + range;
-  }
-  sql_ = d.Select(table_.name, select, where, order_by);
+  for (const Value& v : predicate.params) param_values_.push_back(ColumnOf(v));
+  sql_ = d.Select(table_.name, select, predicate.where, predicate.order_by);
 
   ASSIGN_OR_RETURN(stmt_, conn_.NewStatement());
   SQLHSTMT h = stmt_.get();

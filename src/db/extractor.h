@@ -11,6 +11,7 @@
 
 #include "core/batch.h"
 #include "core/value.h"
+#include "db/batch_reader.h"
 #include "db/connection.h"
 #include "db/odbc_codec.h"
 #include "db/table_schema.h"
@@ -36,20 +37,32 @@ struct ExtractOptions {
   bool order_by_key = false;
 };
 
-class Extractor {
+// The parts of an extraction's SELECT that follow from the options, shared by the ODBC and
+// the COPY extractors: the WHERE text with `?` placeholders, the values bound to them in
+// order (the options' where_params, then the key range bounds), and the ORDER BY columns.
+struct ExtractPredicate {
+  std::string where;  // "" for all rows
+  std::vector<Value> params;
+  std::vector<std::string> order_by;
+};
+Result<ExtractPredicate> BuildExtractPredicate(const Dialect& dialect, const SourceTable& table,
+                                               const ExtractOptions& options);
+
+class Extractor final : public BatchReader {
  public:
   static Result<std::unique_ptr<Extractor>> Open(const Connection& conn, const SourceTable& table,
                                                   ExtractOptions options = {});
-  ~Extractor();
+  ~Extractor() override;
 
-  const std::shared_ptr<const Schema>& schema() const { return table_.schema; }
-  const std::string& sql() const { return sql_; }
+  const std::shared_ptr<const Schema>& schema() const override { return table_.schema; }
+  const std::string& sql() const override { return sql_; }
+  const char* method() const override { return "odbc"; }
   // Rows per SQLFetch (1 when unbounded columns are read in pieces).
   int64_t rowset_size() const { return rowset_; }
 
   // Replaces the contents of *batch with the next rows (at most batch_rows). Returns false,
   // with an empty batch, when the table is exhausted.
-  Result<bool> Next(RecordBatch* batch);
+  Result<bool> Next(RecordBatch* batch) override;
 
  private:
   struct BoundColumn;

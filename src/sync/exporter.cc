@@ -220,7 +220,8 @@ Result<ExportResult> Export(const ExportOptions& options, ProgressReporter* prog
   // Source: connection, consistent read, schema.
   phase.Set(ExportPhase::kSource);
   if (progress) progress->Note(options.query.empty() ? "reading " + options.table + " from the source" : "running the query");
-  ASSIGN_OR_RETURN(std::unique_ptr<SourceReader> source, SourceReader::Open(options.source, options.table, options.query));
+  ASSIGN_OR_RETURN(std::unique_ptr<SourceReader> source, SourceReader::Open(options.source, options.table, options.query,
+                                                                              SourceReadOptions{options.pg_copy}));
   phase.Set(ExportPhase::kValidate);
   for (const Field& f : source->schema()->fields()) {
     if (!IsUtf8(f.name)) {
@@ -239,7 +240,7 @@ Result<ExportResult> Export(const ExportOptions& options, ProgressReporter* prog
     if (total.ok()) progress->SetTotalRows(*total);
   }
   const std::string extracted_at = IsoNow();
-  std::unique_ptr<db::Extractor> extractor;
+  std::unique_ptr<db::BatchReader> extractor;
   if (options.parallel == 1) {
     ASSIGN_OR_RETURN(extractor, source->Extract(options.where, options.batch_rows));
   }
@@ -334,6 +335,7 @@ Result<ExportResult> Export(const ExportOptions& options, ProgressReporter* prog
   req.summary["icesync.extracted-at"] = extracted_at;
   req.summary["icesync.isolation"] = IsolationSummary(source->isolation(), parallel);
   if (parallel) req.summary["icesync.parallel-readers"] = std::to_string(parallel->readers);
+  req.summary["icesync.extract-method"] = source->extract_method();
   req.summary["icesync.job-id"] = wo.job_id;
   req.properties["icesync.source"] = source->redacted_source();
   if (source->from_query()) {
@@ -361,6 +363,7 @@ Result<ExportResult> Export(const ExportOptions& options, ProgressReporter* prog
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   r.isolation = IsolationSummary(source->isolation(), parallel);
   r.source = source->redacted_source();
+  r.extract_method = source->extract_method();
   if (progress) progress->Update(r.rows, r.bytes);
   return r;
 }

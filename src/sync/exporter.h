@@ -43,6 +43,8 @@ struct ExportOptions {
   int parallel = 1;                  // >1: key-range readers on separate connections
   int64_t batch_rows = 16384;        // rows per extracted batch
   int max_open_files = 64;           // partitions written at once; LRU files are closed beyond
+  // PostgreSQL: rows through COPY on a libpq session (false: through ODBC; diagnosis, tests).
+  bool pg_copy = true;
   // Added to the snapshot summary (incremental sync puts its watermark here).
   std::map<std::string, std::string> extra_summary;
 };
@@ -62,6 +64,7 @@ struct ExportResult {
   int64_t bytes = 0;          // data file bytes on disk
   double seconds = 0;
   std::string isolation;      // the source read's isolation, as recorded in the summary
+  std::string extract_method;  // "postgresql-copy" or "odbc" (summary icesync.extract-method)
   std::string source;         // redacted connection string
 };
 

@@ -17,7 +17,7 @@ namespace {
 // One key range: its connection (null for the main reader's), cursor and writer.
 struct RangeWorker {
   std::unique_ptr<db::Connection> conn;  // declared first: outlives the extractor
-  std::unique_ptr<db::Extractor> extractor;
+  std::unique_ptr<db::BatchReader> extractor;
   std::unique_ptr<PartitionedWriter> writer;
   Status status;
   bool write_failed = false;
@@ -140,9 +140,12 @@ Result<ParallelReadResult> ReadKeyRangesInParallel(SourceReader& main, const Par
   result.readers = readers;
   std::string snapshot;
   std::vector<std::unique_ptr<RangeWorker>> workers;
+  // On the COPY path every range reads through its own libpq session on the main reader's
+  // snapshot; no further ODBC connections are needed.
+  const bool shared = main.shares_snapshot();
   for (int i = 0; i < readers; ++i) {
     auto w = std::make_unique<RangeWorker>();
-    if (readers > 1) {
+    if (readers > 1 && !shared) {
       Result<std::unique_ptr<db::Connection>> c = OpenRangeConnection(options.connection, i == 0, &snapshot);
       if (!c.ok()) return c.status().WithContext("opening parallel reader " + std::to_string(i + 1));
       w->conn = std::move(c).value();
@@ -156,12 +159,17 @@ Result<ParallelReadResult> ReadKeyRangesInParallel(SourceReader& main, const Par
       if (i + 1 < readers) range.upper = {KeyValue(key->type, bounds[static_cast<size_t>(i)])};
       eo.key_range = std::move(range);
     }
-    ASSIGN_OR_RETURN(w->extractor, db::Extractor::Open(w->conn ? *w->conn : conn, table, eo));
+    if (shared) {
+      ASSIGN_OR_RETURN(w->extractor, main.Extract(eo));
+    } else {
+      ASSIGN_OR_RETURN(std::unique_ptr<db::Extractor> odbc, db::Extractor::Open(w->conn ? *w->conn : conn, table, eo));
+      w->extractor = std::move(odbc);
+    }
     ASSIGN_OR_RETURN(w->writer, make_writer(i));
     workers.push_back(std::move(w));
   }
   result.first_sql = workers.front()->extractor->sql();
-  result.consistent = readers == 1 || !snapshot.empty();
+  result.consistent = readers == 1 || shared || !snapshot.empty();
 
   std::atomic<bool> cancel{false};
   std::vector<std::thread> threads;

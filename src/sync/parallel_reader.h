@@ -13,7 +13,8 @@
 // share one snapshot (the first exports it with pg_export_snapshot, the others SET TRANSACTION
 // SNAPSHOT), so together they read one consistent state; elsewhere each reader has its own
 // transaction and the read is not one consistent view (`consistent` is false and the summary
-// says so).
+// says so). When the main reader reads through PostgreSQL COPY (SourceReader::shares_snapshot),
+// each range is instead a COPY session on the main reader's own exported snapshot.
 #include <functional>
 #include <memory>
 #include <string>

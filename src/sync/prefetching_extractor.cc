@@ -2,7 +2,7 @@
 
 namespace icesync::sync {
 
-PrefetchingExtractor::PrefetchingExtractor(db::Extractor* extractor, size_t depth)
+PrefetchingExtractor::PrefetchingExtractor(db::BatchReader* extractor, size_t depth)
     : extractor_(extractor), depth_(std::max<size_t>(depth, 1)), thread_([this] { Run(); }) {}
 
 PrefetchingExtractor::~PrefetchingExtractor() {

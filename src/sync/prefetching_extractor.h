@@ -1,5 +1,5 @@
 #pragma once
-// Runs a db::Extractor on a background thread one batch ahead of its caller, so that fetching
+// Runs a db::BatchReader (ODBC or COPY extractor) on a background thread one batch ahead of its caller, so that fetching
 // the next batch (network, psqlODBC's conversions, our decoding) overlaps with writing the
 // current one into Parquet. On one connection the extract and the write otherwise add up.
 // Memory: at most `depth` batches waiting besides the caller's.
@@ -10,14 +10,14 @@
 #include <thread>
 #include <vector>
 
-#include "db/extractor.h"
+#include "db/batch_reader.h"
 
 namespace icesync::sync {
 
 class PrefetchingExtractor {
  public:
   // `extractor` must outlive this object and not be used by anyone else meanwhile.
-  explicit PrefetchingExtractor(db::Extractor* extractor, size_t depth = 2);
+  explicit PrefetchingExtractor(db::BatchReader* extractor, size_t depth = 2);
   ~PrefetchingExtractor();  // stops the thread (after its current fetch) and joins it
   PrefetchingExtractor(const PrefetchingExtractor&) = delete;
   PrefetchingExtractor& operator=(const PrefetchingExtractor&) = delete;
@@ -29,7 +29,7 @@ class PrefetchingExtractor {
  private:
   void Run();
 
-  db::Extractor* extractor_;
+  db::BatchReader* extractor_;
   const size_t depth_;
   std::mutex mu_;
   std::condition_variable changed_;

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "db/connection_string.h"
+#include "db/pg_copy_extractor.h"
 
 namespace icesync::sync {
 
@@ -69,17 +70,23 @@ Status CheckSqliteFileExists(const std::string& connection) {
 // precise type (a SQLite expression, a PostgreSQL numeric without (p,s)) then fails with the
 // same message as such a table column, naming it. Needs the right to create temporary views
 // (PostgreSQL grants TEMP to everyone by default).
-Result<db::TableName> CreateQueryView(const db::Connection& conn, std::string query) {
+constexpr const char* kQueryView = "icesync_query";
+
+std::string CreateQueryViewSql(std::string query) {
   while (!query.empty() && (std::isspace(static_cast<unsigned char>(query.back())) || query.back() == ';')) {
     query.pop_back();
   }
-  const std::string name = "icesync_query";
+  return "CREATE TEMPORARY VIEW \"" + std::string(kQueryView) + "\" AS " + query;
+}
+
+Result<db::TableName> CreateQueryView(const db::Connection& conn, const std::string& query) {
+  const std::string name = kQueryView;
   switch (conn.dialect().kind()) {
     case db::DialectKind::kSqlite:
-      RETURN_IF_ERROR(conn.Execute("CREATE TEMP VIEW \"" + name + "\" AS " + query));
+      RETURN_IF_ERROR(conn.Execute(CreateQueryViewSql(query)));
       return db::TableName{"temp", name};
     case db::DialectKind::kPostgres: {
-      RETURN_IF_ERROR(conn.Execute("CREATE TEMPORARY VIEW \"" + name + "\" AS " + query));
+      RETURN_IF_ERROR(conn.Execute(CreateQueryViewSql(query)));
       ASSIGN_OR_RETURN(std::vector<db::TextRow> rows,
                        conn.QueryText("SELECT nspname FROM pg_namespace WHERE oid = pg_my_temp_schema()"));
       if (rows.empty() || rows[0].empty() || !rows[0][0]) {
@@ -101,17 +108,28 @@ SourceReader::~SourceReader() {
 }
 
 Result<std::unique_ptr<SourceReader>> SourceReader::Open(const std::string& connection, const std::string& table,
-                                                         const std::string& query) {
+                                                         const std::string& query, const SourceReadOptions& options) {
   std::unique_ptr<SourceReader> r(new SourceReader());
   RETURN_IF_ERROR(CheckSqliteFileExists(connection));
   ASSIGN_OR_RETURN(r->conn_, db::Connect(connection));
   r->isolation_ = ChooseIsolation(*r->conn_);
   RETURN_IF_ERROR(r->conn_->Begin());
+  if (options.pg_copy && r->conn_->dialect().kind() == db::DialectKind::kPostgres &&
+      db::LibpqConninfo(r->conn_->connection_string(), 15).ok()) {
+    // The first statement of the transaction: psqlODBC wraps later ones in savepoints, and a
+    // snapshot cannot be exported from a subtransaction.
+    ASSIGN_OR_RETURN(std::vector<db::TextRow> rows, r->conn_->QueryText("SELECT pg_export_snapshot()"));
+    if (rows.empty() || rows[0].empty() || !rows[0][0]) {
+      return DatabaseError("PostgreSQL returned no snapshot id from pg_export_snapshot()");
+    }
+    r->pg_snapshot_ = *rows[0][0];
+  }
   if (query.empty()) {
     ASSIGN_OR_RETURN(r->table_, db::DiscoverTable(*r->conn_, table));
     return r;
   }
   r->from_query_ = true;
+  r->query_view_sql_ = CreateQueryViewSql(query);
   Result<db::TableName> view = CreateQueryView(*r->conn_, query);
   if (!view.ok()) return view.status().WithContext("--query");
   Result<db::SourceTable> discovered = db::DiscoverTable(*r->conn_, *view);
@@ -126,11 +144,33 @@ Result<int64_t> SourceReader::CountRows(const std::string& where) {
   return conn_->QueryInt64(sql);
 }
 
-Result<std::unique_ptr<db::Extractor>> SourceReader::Extract(const std::string& where, int64_t batch_rows) {
+Result<std::unique_ptr<db::BatchReader>> SourceReader::Extract(const std::string& where, int64_t batch_rows) {
   db::ExtractOptions o;
   o.batch_rows = batch_rows;
   o.where = where;
-  return db::Extractor::Open(*conn_, table_, o);
+  return Extract(o);
+}
+
+Result<std::unique_ptr<db::BatchReader>> SourceReader::Extract(const db::ExtractOptions& options) {
+  if (pg_snapshot_.empty()) {
+    ASSIGN_OR_RETURN(std::unique_ptr<db::Extractor> odbc, db::Extractor::Open(*conn_, table_, options));
+    return std::unique_ptr<db::BatchReader>(std::move(odbc));
+  }
+  const std::string context = "opening the PostgreSQL COPY session for table " + table_.name.ToString() +
+                              " (--no-pg-copy reads through ODBC only)";
+  Result<std::unique_ptr<db::PgSession>> session = db::PgSession::Open(conn_->connection_string());
+  if (!session.ok()) return session.status().WithContext(context);
+  db::SourceTable table = table_;
+  if (from_query_) {
+    // The ODBC session's temporary view is invisible to other sessions: this one gets its own,
+    // created before its read-only transaction (which could not create it).
+    Status st = (*session)->Execute(query_view_sql_);
+    if (!st.ok()) return st.WithContext(context);
+    table.name = db::TableName{"pg_temp", kQueryView};
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<db::PgCopyExtractor> copy,
+                   db::PgCopyExtractor::Open(std::move(session).value(), pg_snapshot_, table, options));
+  return std::unique_ptr<db::BatchReader>(std::move(copy));
 }
 
 Status SourceReader::Finish() {

@@ -111,16 +111,12 @@ inline RecordBatch AllTypesRows(const std::shared_ptr<const Schema>& schema, boo
   return b;
 }
 
-// Extracts the whole table (ordered by key) into one batch.
-inline RecordBatch ExtractAll(const Connection& conn, const SourceTable& table, ExtractOptions options = {}) {
-  options.order_by_key = !table.key_columns.empty();
-  auto ex = Extractor::Open(conn, table, options);
-  EXPECT_TRUE(ex.ok()) << ex.status().ToString();
-  RecordBatch all(table.schema);
-  if (!ex.ok()) return all;
+// Every remaining batch of `reader` appended into one batch.
+inline RecordBatch ReadAll(BatchReader& reader) {
+  RecordBatch all(reader.schema());
   RecordBatch batch;
   while (true) {
-    auto more = (*ex)->Next(&batch);
+    auto more = reader.Next(&batch);
     EXPECT_TRUE(more.ok()) << more.status().ToString();
     if (!more.ok() || !*more) break;
     for (int64_t r = 0; r < batch.num_rows(); ++r) {
@@ -143,6 +139,15 @@ inline RecordBatch ExtractAll(const Connection& conn, const SourceTable& table, 
     }
   }
   return all;
+}
+
+// Extracts the whole table (ordered by key) into one batch through ODBC.
+inline RecordBatch ExtractAll(const Connection& conn, const SourceTable& table, ExtractOptions options = {}) {
+  options.order_by_key = !table.key_columns.empty();
+  auto ex = Extractor::Open(conn, table, options);
+  EXPECT_TRUE(ex.ok()) << ex.status().ToString();
+  if (!ex.ok()) return RecordBatch(table.schema);
+  return ReadAll(**ex);
 }
 
 inline void ExpectSameRows(const RecordBatch& expected, const RecordBatch& actual) {

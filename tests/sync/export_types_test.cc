@@ -238,6 +238,14 @@ TEST_F(PostgresExportTest, EveryTypeReadsBackExactlyInEveryLayout) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out.find(PostgresServer::kPassword), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("\"source\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"extract_method\":\"postgresql-copy\""), std::string::npos) << r.out;
+  EXPECT_EQ(LoadTable(TableDir("types.flat")).metadata.CurrentSnapshot()->summary.at("icesync.extract-method"),
+            "postgresql-copy");
+  // The same rows through ODBC on request.
+  CommandResult odbc = Export(url, "export_all_types", "types.odbc", "--no-pg-copy --json");
+  ASSERT_EQ(odbc.exit_code, 0) << odbc.err;
+  EXPECT_NE(odbc.out.find("\"extract_method\":\"odbc\""), std::string::npos) << odbc.out;
+  ExpectSameLines(SortedCanonicalLines(rows), ScanRows(warehouse(), "types.odbc"), "--no-pg-copy");
 }
 
 // The export reads one state of the table: rows deleted and changed by another session while

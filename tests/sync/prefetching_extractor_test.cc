@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "db/connection.h"
+#include "db/extractor.h"
 #include "db/table_schema.h"
 #include "testing/test_util.h"
 
