@@ -2,7 +2,10 @@
 // times psql COPY next to this on the same server).
 //   db_bench extract URL TABLE [odbc]     reads TABLE as an export does (sync::SourceReader:
 //                                         PostgreSQL COPY, or ODBC with `odbc` / elsewhere)
-//   db_bench load URL TABLE ROWS          creates TABLE and loads ROWS generated rows
+//   db_bench load URL TABLE ROWS [transaction]
+//                                         creates TABLE and loads ROWS generated rows with the
+//                                         connection in autocommit, as a staging table is filled
+//                                         (PostgreSQL: binary COPY), or in one transaction (unnest)
 // Prints "TIME <what> <seconds> <rows>", "METHOD <how>", "RSS <MiB>" and "CPU <seconds>".
 #include <sys/resource.h>
 
@@ -91,7 +94,7 @@ int Extract(const std::string& url, const std::string& table, bool pg_copy) {
   return 0;
 }
 
-int Load(const std::string& url, const std::string& table, int64_t total) {
+int Load(const std::string& url, const std::string& table, int64_t total, bool in_transaction) {
   auto conn = Connect(url);
   if (!conn.ok()) return Fail(conn.status());
   auto parsed = ParseTableName(table);
@@ -102,7 +105,7 @@ int Load(const std::string& url, const std::string& table, int64_t total) {
   RecordBatch batch(schema);
   const int64_t kBatch = 65536;
   double start = Now();
-  if (!(st = (*conn)->Begin()).ok()) return Fail(st);
+  if (in_transaction && !(st = (*conn)->Begin()).ok()) return Fail(st);
   auto loader = BulkLoader::Open(**conn, *parsed, schema);
   if (!loader.ok()) return Fail(loader.status());
   for (int64_t done = 0; done < total; done += kBatch) {
@@ -111,7 +114,7 @@ int Load(const std::string& url, const std::string& table, int64_t total) {
   }
   auto n = (*loader)->Finish();
   if (!n.ok()) return Fail(n.status());
-  if (!(st = (*conn)->Commit()).ok()) return Fail(st);
+  if (in_transaction && !(st = (*conn)->Commit()).ok()) return Fail(st);
   std::printf("TIME load %.3f %lld\n", Now() - start, static_cast<long long>(*n));
   std::printf("METHOD %s\n", (*loader)->method());
   PrintRss();
@@ -125,7 +128,9 @@ int main(int argc, char** argv) {
   if (mode == "extract" && (argc == 4 || (argc == 5 && std::string(argv[4]) == "odbc"))) {
     return Extract(argv[2], argv[3], /*pg_copy=*/argc == 4);
   }
-  if (mode == "load" && argc == 5) return Load(argv[2], argv[3], std::atoll(argv[4]));
-  std::fprintf(stderr, "usage: db_bench extract URL TABLE [odbc] | db_bench load URL TABLE ROWS\n");
+  if (mode == "load" && (argc == 5 || (argc == 6 && std::string(argv[5]) == "transaction"))) {
+    return Load(argv[2], argv[3], std::atoll(argv[4]), /*in_transaction=*/argc == 6);
+  }
+  std::fprintf(stderr, "usage: db_bench extract URL TABLE [odbc] | db_bench load URL TABLE ROWS [transaction]\n");
   return 2;
 }

@@ -8,6 +8,9 @@ Result<std::unique_ptr<BulkLoader>> BulkLoader::Open(Connection& conn, const Tab
   if (options.use_bulk_copy && conn.dialect().kind() == DialectKind::kSqlServer && conn.bulk_copy_enabled()) {
     ASSIGN_OR_RETURN(loader, OpenBcpLoader(conn, target, schema, options));
   }
+  if (!loader && options.use_pg_copy && conn.dialect().kind() == DialectKind::kPostgres) {
+    ASSIGN_OR_RETURN(loader, OpenPgCopyLoader(conn, target, schema, options));
+  }
   if (!loader && conn.dialect().kind() == DialectKind::kPostgres) {
     ASSIGN_OR_RETURN(loader, OpenUnnestLoader(conn, target, schema, options));
   }

@@ -6,6 +6,16 @@
 // column-wise) on one prepared INSERT. After every load the stored
 // row count is checked against the rows sent: some bulk paths report success while storing
 // nothing.
+//
+// PostgreSQL outside a transaction: when the caller's connection is NOT in a transaction
+// (autocommit), the load is one COPY … FROM STDIN (FORMAT binary) on a companion libpq session
+// (pg_copy_loader.cc), atomic on its own like any autocommit statement, and about as fast as
+// psql's COPY (bench/RESULTS.md). That is the way to fill a staging table fast: create a regular
+// or UNLOGGED staging table, load it with the connection in autocommit, then Begin() and run the
+// set-based merge (Dialect::UpdateFromStaging/InsertMissingFromStaging) in the caller's
+// transaction. A second session cannot join the caller's transaction, so inside one (and for
+// the caller's TEMPORARY tables, which other sessions cannot see, or target columns whose type
+// differs from the batch's, which binary COPY does not convert) the unnest loader runs.
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,6 +33,7 @@ struct LoadOptions {
   int64_t bulk_copy_batch_rows = 100000;     // bcp_batch every N rows (0: one batch)
   bool table_lock = false;                   // BCP: TABLOCK hint
   bool verify_row_count = true;
+  bool use_pg_copy = true;                   // PostgreSQL outside a transaction: binary COPY
 };
 
 class BulkLoader {
@@ -64,6 +75,10 @@ Result<std::unique_ptr<BulkLoader>> OpenBcpLoader(Connection& conn, const TableN
                                                   std::shared_ptr<const Schema> schema, const LoadOptions& options);
 // PostgreSQL: one INSERT … SELECT FROM unnest(array parameters) per chunk of rows.
 Result<std::unique_ptr<BulkLoader>> OpenUnnestLoader(Connection& conn, const TableName& target,
+                                                     std::shared_ptr<const Schema> schema, const LoadOptions& options);
+// PostgreSQL outside a transaction: one binary COPY on a companion session; nullptr when it
+// cannot stand in for the unnest loader (see above).
+Result<std::unique_ptr<BulkLoader>> OpenPgCopyLoader(Connection& conn, const TableName& target,
                                                      std::shared_ptr<const Schema> schema, const LoadOptions& options);
 Result<std::unique_ptr<BulkLoader>> OpenArrayLoader(Connection& conn, const TableName& target,
                                                     std::shared_ptr<const Schema> schema, const LoadOptions& options);

@@ -2,113 +2,14 @@
 
 #include <cstring>
 
-#include "core/decimal.h"
 #include "db/pg_parameters.h"
 #include "db/postgres_dialect.h"
 
 namespace icesync::db {
-namespace {
-
-using Wire = PgCopyExtractor::Wire;
-
-// PostgreSQL's binary COPY signature ("PGCOPY\n\377\r\n\0"), then flags and extension length.
-constexpr char kSignature[11] = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', '\377', '\r', '\n', '\0'};
-// PostgreSQL counts dates and timestamps from 2000-01-01; Iceberg from 1970-01-01.
-constexpr int32_t kPgEpochDays = 10957;
-constexpr int64_t kPgEpochMicros = int64_t{kPgEpochDays} * 86'400'000'000LL;
-// numeric's sign word (src/backend/utils/adt/numeric.c).
-constexpr uint16_t kNumericNegative = 0x4000;
-
-uint16_t Be16(const char* p) {
-  uint16_t v;
-  std::memcpy(&v, p, 2);
-  return __builtin_bswap16(v);
-}
-uint32_t Be32(const char* p) {
-  uint32_t v;
-  std::memcpy(&v, p, 4);
-  return __builtin_bswap32(v);
-}
-uint64_t Be64(const char* p) {
-  uint64_t v;
-  std::memcpy(&v, p, 8);
-  return __builtin_bswap64(v);
-}
-
-// The wire form of a column by its catalog type name (type_mapping.cc's PostgreSQL names).
-Wire WireOf(const std::string& type_name) {
-  if (type_name == "boolean") return Wire::kBool;
-  if (type_name == "smallint") return Wire::kInt2;
-  if (type_name == "integer") return Wire::kInt4;
-  if (type_name == "bigint") return Wire::kInt8;
-  if (type_name == "real") return Wire::kFloat4;
-  if (type_name == "double precision") return Wire::kFloat8;
-  if (type_name == "numeric") return Wire::kNumeric;
-  if (type_name == "date") return Wire::kDate;
-  if (type_name == "time without time zone") return Wire::kTime;
-  if (type_name == "timestamp without time zone" || type_name == "timestamp with time zone") return Wire::kTimestamp;
-  // The binary form of these is their text (bpchar keeps its padding, as through ODBC).
-  if (type_name == "character varying" || type_name == "character" || type_name == "text" || type_name == "name" ||
-      type_name == "bytea") {
-    return Wire::kBytes;
-  }
-  if (type_name == "uuid") return Wire::kUuid;
-  return Wire::kText;  // json, jsonb (binary: a version byte), xml, citext, ...: selected as ::text
-}
-
-// Bytes a fixed-width wire form must have; 0 for variable ones.
-int32_t FixedLength(Wire w) {
-  switch (w) {
-    case Wire::kBool: return 1;
-    case Wire::kInt2: return 2;
-    case Wire::kInt4: case Wire::kFloat4: case Wire::kDate: return 4;
-    case Wire::kInt8: case Wire::kFloat8: case Wire::kTime: case Wire::kTimestamp: return 8;
-    case Wire::kUuid: return 16;
-    default: return 0;
-  }
-}
-
-Int128 Pow10(int n) {
-  Int128 v = 1;
-  for (int i = 0; i < n; ++i) v *= 10;
-  return v;
-}
-
-// A binary numeric (ndigits, weight, sign, dscale, then base-10000 digits, most significant
-// first; value = sum digit[i] * 10000^(weight - i)) as the unscaled integer at `scale`.
-// Fails for NaN/Infinity, digits beyond the scale, and values beyond `precision`.
-Result<Int128> NumericUnscaled(const char* p, int32_t len, int precision, int scale) {
-  if (len < 8) return Corrupt("a numeric value of {} bytes", len);
-  const int ndigits = static_cast<int16_t>(Be16(p));
-  const int weight = static_cast<int16_t>(Be16(p + 2));
-  const uint16_t sign = Be16(p + 4);
-  if (ndigits < 0 || len != 8 + 2 * ndigits) return Corrupt("a numeric value of {} bytes with {} digits", len, ndigits);
-  if (sign != 0 && sign != kNumericNegative) {
-    return Unsupported("it holds NaN or Infinity, which an Iceberg decimal cannot hold; filter those rows out "
-                       "(--where) or cast the column in a view");
-  }
-  static const Int128 kMax = MaxUnscaled(38);
-  Int128 unscaled = 0;
-  for (int i = 0; i < ndigits; ++i) {
-    const int digit = static_cast<int16_t>(Be16(p + 8 + 2 * i));
-    if (digit == 0) continue;
-    // Position of this digit group's last decimal digit in the unscaled value.
-    const int shift = 4 * (weight - i) + scale;
-    if (shift >= 0) {
-      if (shift > 38) return Unsupported("its value exceeds precision {}", precision);
-      unscaled += digit * Pow10(shift);
-    } else {
-      const int64_t div = shift >= -4 ? static_cast<int64_t>(Pow10(-shift)) : 100000;
-      if (shift < -4 || digit % div != 0) return Unsupported("its value has more than {} fraction digits", scale);
-      unscaled += digit / div;
-    }
-    if (unscaled > kMax) return Unsupported("its value exceeds precision {}", precision);
-  }
-  if (unscaled > MaxUnscaled(precision)) return Unsupported("its value exceeds precision {}", precision);
-  return sign == kNumericNegative ? -unscaled : unscaled;
-}
-
-}  // namespace
+using pgbinary::Be16;
+using pgbinary::Be32;
+using pgbinary::Be64;
+using pgbinary::Wire;
 
 PgCopyExtractor::PgCopyExtractor(std::unique_ptr<PgSession> session, SourceTable table, ExtractOptions options)
     : session_(std::move(session)), table_(std::move(table)), options_(std::move(options)) {}
@@ -129,7 +30,7 @@ Status PgCopyExtractor::Start(const std::string& snapshot_id) {
   const PostgresDialect d;
   std::string select;
   for (size_t i = 0; i < table_.columns.size(); ++i) {
-    const Wire w = WireOf(table_.columns[i].type_name);
+    const Wire w = pgbinary::WireOf(table_.columns[i].type_name);
     wires_.push_back(w);
     text_codecs_.push_back(MakeCodec(table_.mappings[i].type, CodecOptions{/*temporal_as_text=*/true, false,
                                                                             table_.options.sub_microseconds},
@@ -170,15 +71,15 @@ Status PgCopyExtractor::ColumnError(size_t column, const std::string& what) cons
 }
 
 Status PgCopyExtractor::ReadHeader(const char** p, const char* end) {
-  if (end - *p < 19 || std::memcmp(*p, kSignature, sizeof(kSignature)) != 0) {
+  if (end - *p < static_cast<ptrdiff_t>(pgbinary::kHeaderBytes) || std::memcmp(*p, pgbinary::kSignature, sizeof(pgbinary::kSignature)) != 0) {
     return Corrupt("the COPY stream of table {} does not start with PostgreSQL's binary signature",
                    table_.name.ToString());
   }
   const uint32_t extension = Be32(*p + 15);
-  if (static_cast<uint64_t>(end - *p) < 19 + uint64_t{extension}) {
+  if (static_cast<uint64_t>(end - *p) < pgbinary::kHeaderBytes + uint64_t{extension}) {
     return Corrupt("the COPY header of table {} is truncated", table_.name.ToString());
   }
-  *p += 19 + extension;
+  *p += pgbinary::kHeaderBytes + extension;
   header_read_ = true;
   return Status::OK();
 }
@@ -203,7 +104,7 @@ Status PgCopyExtractor::DecodeRow(const char* p, const char* end, RecordBatch* b
     }
     if (end - p < len) return Corrupt("a COPY row of table {} is truncated", table_.name.ToString());
     const Wire w = wires_[c];
-    const int32_t fixed = FixedLength(w);
+    const int32_t fixed = pgbinary::FixedLength(w);
     if (fixed != 0 && len != fixed) {
       return ColumnError(c, fmt::format("the server sent {} bytes for a value of {} bytes", len, fixed));
     }
@@ -214,7 +115,7 @@ Status PgCopyExtractor::DecodeRow(const char* p, const char* end, RecordBatch* b
       case Wire::kInt8: case Wire::kFloat8: case Wire::kTime: out.Append<uint64_t>(Be64(p)); break;
       case Wire::kNumeric: {
         const DataType& t = table_.mappings[c].type;
-        Result<Int128> v = NumericUnscaled(p, len, t.precision(), t.scale());
+        Result<Int128> v = pgbinary::NumericToUnscaled(p, len, t.precision(), t.scale());
         if (!v.ok()) return ColumnError(c, v.status().message());
         out.Append<Int128>(*v);
         break;
@@ -225,7 +126,7 @@ Status PgCopyExtractor::DecodeRow(const char* p, const char* end, RecordBatch* b
           return ColumnError(c, "it holds -infinity or infinity, which an Iceberg date cannot hold; filter those rows "
                                 "out (--where) or cast the column in a view");
         }
-        out.Append<int32_t>(days + kPgEpochDays);
+        out.Append<int32_t>(days + pgbinary::kEpochDays);
         break;
       }
       case Wire::kTimestamp: {
@@ -234,10 +135,10 @@ Status PgCopyExtractor::DecodeRow(const char* p, const char* end, RecordBatch* b
           return ColumnError(c, "it holds -infinity or infinity, which an Iceberg timestamp cannot hold; filter "
                                 "those rows out (--where) or cast the column in a view");
         }
-        out.Append<int64_t>(micros + kPgEpochMicros);
+        out.Append<int64_t>(micros + pgbinary::kEpochMicros);
         break;
       }
-      case Wire::kBytes: case Wire::kUuid: out.AppendBytes(std::string_view(p, static_cast<size_t>(len))); break;
+      case Wire::kString: case Wire::kBytea: case Wire::kUuid: out.AppendBytes(std::string_view(p, static_cast<size_t>(len))); break;
       case Wire::kText: {
         Status st = DecodeValue(text_codecs_[c], reinterpret_cast<const uint8_t*>(p), len, &out);
         if (!st.ok()) return st.WithContext("table " + table_.name.ToString());

@@ -19,6 +19,7 @@
 
 #include "db/batch_reader.h"
 #include "db/extractor.h"
+#include "db/pg_binary.h"
 #include "db/pg_session.h"
 #include "db/table_schema.h"
 
@@ -40,10 +41,6 @@ class PgCopyExtractor final : public BatchReader {
   const char* method() const override { return "postgresql-copy"; }
   Result<bool> Next(RecordBatch* batch) override;
 
-  // How a column travels in the binary COPY stream (public for the decoder in the .cc).
-  enum class Wire : uint8_t { kBool, kInt2, kInt4, kInt8, kFloat4, kFloat8, kNumeric, kDate, kTime, kTimestamp,
-                              kBytes, kUuid, kText };
-
  private:
   PgCopyExtractor(std::unique_ptr<PgSession> session, SourceTable table, ExtractOptions options);
   Status Start(const std::string& snapshot_id);
@@ -57,7 +54,7 @@ class PgCopyExtractor final : public BatchReader {
   ExtractOptions options_;
   std::string sql_;
   std::string copy_sql_;  // COPY (sql_) TO STDOUT (FORMAT binary)
-  std::vector<Wire> wires_;               // per column, in schema order
+  std::vector<pgbinary::Wire> wires_;     // per column, in schema order
   std::vector<OdbcCodec> text_codecs_;    // per column; used by kText columns only
   bool header_read_ = false;
   bool done_ = false;

@@ -182,19 +182,63 @@ inline RecordBatch AwkwardIdentifierRow(const std::string& last_name, std::vecto
   return rows;
 }
 
-// Creates `name` with the dialect's DDL for `schema`, loads `rows` in one transaction,
-// discovers the table and extracts it again; expects the same schema types and rows.
+// `n` rows of ten mixed columns (long key, int, decimal(12,2), double, timestamp, date,
+// string, uuid, boolean, binary) with NULLs, quotes, backslashes, braces, commas, the text
+// "NULL", empty values, non-ASCII text, uuids and binary in every position.
+inline RecordBatch ManyMixedRows(int64_t n) {
+  std::vector<Field> f = {{1, "id", DataType::Int64(), true},   {2, "qty", DataType::Int32()},
+                          {3, "amount", DataType::Decimal(12, 2)}, {4, "price", DataType::Float64()},
+                          {5, "at", DataType::Timestamp()},       {6, "day", DataType::Date()},
+                          {7, "name", DataType::String()},        {8, "u", DataType::Uuid()},
+                          {9, "ok", DataType::Boolean()},         {10, "raw", DataType::Binary()}};
+  RecordBatch rows(std::make_shared<Schema>(f, 0, std::vector<int>{1}));
+  for (int64_t i = 0; i < n; ++i) {
+    auto& c = rows.columns();
+    c[0].Append<int64_t>(i * 7 - 1000);
+    if (i % 5 == 0) c[1].AppendNull(); else c[1].Append<int32_t>(static_cast<int32_t>(i * 31 - 500));
+    if (i % 9 == 0) c[2].AppendNull(); else c[2].Append<Int128>(static_cast<Int128>(i * 1234567 - 99999));
+    c[3].Append<double>(static_cast<double>(i) / 3.0 - 11.0);
+    if (i % 4 == 0) c[4].AppendNull(); else c[4].Append<int64_t>(1'700'000'000'000'000LL + i * 1'000'003);
+    c[5].Append<int32_t>(static_cast<int32_t>(19000 + i % 400 - 200));
+    if (i % 6 == 0) c[6].AppendNull();
+    else if (i % 13 == 0) c[6].AppendBytes("NULL");  // the string, not a null
+    else if (i % 17 == 0) c[6].AppendBytes("");
+    else c[6].AppendBytes("it's \"n\" {a,b} \\ NULL " + std::to_string(i) + " \u00e9\u6f22");
+    std::string uuid(16, '\0');
+    for (int b = 0; b < 16; ++b) uuid[static_cast<size_t>(b)] = static_cast<char>((i * 37 + b * 11) & 0xff);
+    if (i % 7 == 0) c[7].AppendNull(); else c[7].AppendBytes(uuid);
+    c[8].Append<uint8_t>(i % 3 == 0);
+    if (i % 8 == 0) c[9].AppendNull(); else c[9].AppendBytes(std::string("\x00\xff", 2) + std::to_string(i));
+  }
+  return rows;
+}
+
+// How RoundTrip loads: in one transaction (the default), or with the connection in
+// autocommit (PostgreSQL then loads through COPY on a companion session).
+enum class LoadIn { kTransaction, kAutocommit };
+
+// Creates `name` with the dialect's DDL for `schema`, loads `rows` (expecting the loader
+// `method` when given), discovers the table and extracts it again; expects the same schema
+// types and rows.
 inline void RoundTrip(Connection& conn, const TableName& name, const std::shared_ptr<const Schema>& schema,
-                      const RecordBatch& rows) {
+                      const RecordBatch& rows, LoadIn load_in = LoadIn::kTransaction,
+                      const std::string& method = "") {
   ASSERT_TRUE(conn.Execute(conn.dialect().CreateTable(name, *schema, false)).ok());
-  ASSERT_TRUE(conn.Begin().ok());
+  if (load_in == LoadIn::kTransaction) {
+    ASSERT_TRUE(conn.Begin().ok());
+  }
   auto loader = BulkLoader::Open(conn, name, schema);
   ASSERT_TRUE(loader.ok()) << loader.status().ToString();
+  if (!method.empty()) {
+    EXPECT_EQ((*loader)->method(), method);
+  }
   ASSERT_TRUE((*loader)->Append(rows).ok());
   auto loaded = (*loader)->Finish();
   ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
   EXPECT_EQ(*loaded, rows.num_rows());
-  ASSERT_TRUE(conn.Commit().ok());
+  if (load_in == LoadIn::kTransaction) {
+    ASSERT_TRUE(conn.Commit().ok());
+  }
 
   auto table = DiscoverTable(conn, name);
   ASSERT_TRUE(table.ok()) << table.status().ToString();

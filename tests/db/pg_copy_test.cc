@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "db/connection.h"
+#include "db/pg_binary.h"
 #include "db/pg_copy_extractor.h"
 #include "db/pg_parameters.h"
 #include "db/pg_session.h"
@@ -205,6 +206,96 @@ TEST_F(PgCopyTest, SessionErrorsRedactThePassword) {
   auto no_server = LibpqConninfo(*dsn, 5);
   ASSERT_FALSE(no_server.ok());
   EXPECT_EQ(no_server.status().message().find("secret"), std::string::npos);
+}
+
+// Loads with the connection in autocommit go through binary COPY; extracting them again (ODBC
+// and COPY) gives the rows loaded, for every type, many rows, and awkward names.
+TEST_F(PgCopyTest, CopyLoaderRoundTripsEveryType) {
+  std::string s = FreshSchema("copy_load");
+  auto schema = testing::AllTypesSchema();
+  RecordBatch rows = testing::AllTypesRows(schema);
+  testing::RoundTrip(*conn_, TableName{s, "all_types"}, schema, rows, testing::LoadIn::kAutocommit,
+                     "postgresql copy binary");
+  testing::ExpectSameRows(rows, CopyAll(Discover(s + ".all_types")));
+
+  RecordBatch many = testing::ManyMixedRows(100'003);
+  testing::RoundTrip(*conn_, TableName{s, "many"}, many.schema(), many, testing::LoadIn::kAutocommit,
+                     "postgresql copy binary");
+  RecordBatch awkward = testing::AwkwardIdentifierRow("Order", {1, 3});
+  testing::RoundTrip(*conn_, TableName{s, "Table \"with\" [all] of.it"}, awkward.schema(), awkward,
+                     testing::LoadIn::kAutocommit, "postgresql copy binary");
+}
+
+// Where COPY on another session would not be the same load, the unnest loader runs: inside the
+// caller's transaction, into the caller's temporary table, into columns of another type.
+TEST_F(PgCopyTest, CopyLoaderOnlyWhereItIsTheSameLoad) {
+  FreshSchema("copy_when");
+  auto schema = std::make_shared<Schema>(std::vector<Field>{{1, "k", DataType::Int32(), true}}, 0, std::vector<int>{1});
+  RecordBatch rows(schema);
+  for (int i = 0; i < 10; ++i) rows.column(0).Append<int32_t>(i);
+  auto method_of = [&](const TableName& t) -> std::string {
+    auto loader = BulkLoader::Open(*conn_, t, schema);
+    EXPECT_TRUE(loader.ok()) << loader.status().ToString();
+    if (!loader.ok()) return "";
+    EXPECT_TRUE((*loader)->Append(rows).ok());
+    auto n = (*loader)->Finish();
+    EXPECT_TRUE(n.ok()) << n.status().ToString();
+    return (*loader)->method();
+  };
+  Exec("CREATE TABLE copy_when.plain (k integer)");
+  Exec("CREATE UNLOGGED TABLE copy_when.unlogged (k integer)");
+  Exec("CREATE TABLE copy_when.narrow (k smallint)");
+  Exec("CREATE TEMPORARY TABLE stage_tmp (k integer)");
+  EXPECT_EQ(method_of(TableName{"copy_when", "plain"}), "postgresql copy binary");
+  EXPECT_EQ(method_of(TableName{"copy_when", "unlogged"}), "postgresql copy binary");
+  EXPECT_EQ(method_of(TableName{"copy_when", "narrow"}), "unnest arrays");
+  EXPECT_EQ(method_of(TableName{"", "stage_tmp"}), "unnest arrays");
+  ASSERT_TRUE(conn_->Begin().ok());
+  EXPECT_EQ(method_of(TableName{"copy_when", "plain"}), "unnest arrays");
+  ASSERT_TRUE(conn_->Rollback().ok());
+  EXPECT_EQ(server_->Psql("SELECT count(*) FROM copy_when.plain"), "10\n");
+  EXPECT_EQ(server_->Psql("SELECT count(*) FROM copy_when.narrow"), "10\n");
+}
+
+// One COPY is one statement: a row the table refuses fails the load naming the table, and
+// none of the rows stays.
+TEST_F(PgCopyTest, CopyLoadIsAtomicAndNamesTheTable) {
+  FreshSchema("copy_fail");
+  Exec("CREATE TABLE copy_fail.t (k integer CHECK (k < 70000))");
+  auto schema = std::make_shared<Schema>(std::vector<Field>{{1, "k", DataType::Int32()}}, 0, std::vector<int>{});
+  RecordBatch rows(schema);
+  for (int i = 0; i < 70001; ++i) rows.column(0).Append<int32_t>(i);
+  auto loader = BulkLoader::Open(*conn_, TableName{"copy_fail", "t"}, schema);
+  ASSERT_TRUE(loader.ok()) << loader.status().ToString();
+  EXPECT_STREQ((*loader)->method(), "postgresql copy binary");
+  Status appended = (*loader)->Append(rows);
+  Status finished = appended.ok() ? (*loader)->Finish().status() : appended;
+  ASSERT_FALSE(finished.ok());
+  EXPECT_NE(finished.message().find("copy_fail.t"), std::string::npos) << finished.message();
+  EXPECT_NE(finished.message().find("[23514]"), std::string::npos) << finished.message();
+  EXPECT_EQ(server_->Psql("SELECT count(*) FROM copy_fail.t"), "0\n");
+}
+
+TEST(PgBinaryTest, NumericsRoundTripAtEveryScale) {
+  for (int scale = 0; scale <= 38; ++scale) {
+    std::vector<Int128> values = {0, 1, -1, 9999, 10000, -10001, MaxUnscaled(38), -MaxUnscaled(38)};
+    Int128 p = 1;
+    for (int k = 0; k <= 37; ++k, p *= 10) {
+      values.push_back(p);
+      values.push_back(-(p * 7 + 3));
+    }
+    for (Int128 v : values) {
+      std::string field;
+      pgbinary::AppendNumeric(v, scale, &field);
+      ASSERT_GE(field.size(), 4u);
+      const int32_t len = static_cast<int32_t>(pgbinary::Be32(field.data()));
+      ASSERT_EQ(static_cast<size_t>(len) + 4, field.size());
+      EXPECT_EQ(pgbinary::Be16(field.data() + 4 + 6), scale) << "dscale";
+      auto back = pgbinary::NumericToUnscaled(field.data() + 4, len, 38, scale);
+      ASSERT_TRUE(back.ok()) << back.status().ToString();
+      EXPECT_TRUE(*back == v) << DecimalToString(v, scale) << " came back as " << DecimalToString(*back, scale);
+    }
+  }
 }
 
 TEST(PgParametersTest, TextFormsReadBackExactly) {

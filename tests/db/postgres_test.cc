@@ -52,39 +52,16 @@ TEST_F(PostgresTest, DetectsDialectAndRedactsPassword) {
 TEST_F(PostgresTest, RoundTripsEveryType) {
   std::string s = FreshSchema("rt");
   auto schema = testing::AllTypesSchema();
-  testing::RoundTrip(*conn_, TableName{s, "all_types"}, schema, testing::AllTypesRows(schema));
+  testing::RoundTrip(*conn_, TableName{s, "all_types"}, schema, testing::AllTypesRows(schema),
+                     testing::LoadIn::kTransaction, "unnest arrays");
 }
 
 // Enough rows for several unnest statements (16384 rows each) and a partial one, with NULLs,
 // quotes, backslashes, braces, commas, non-ASCII text, uuids and binary in every position.
 TEST_F(PostgresTest, RoundTripsManyRowsThroughArrays) {
   std::string s = FreshSchema("multi");
-  std::vector<Field> f = {{1, "id", DataType::Int64(), true},   {2, "qty", DataType::Int32()},
-                          {3, "amount", DataType::Decimal(12, 2)}, {4, "price", DataType::Float64()},
-                          {5, "at", DataType::Timestamp()},       {6, "day", DataType::Date()},
-                          {7, "name", DataType::String()},        {8, "u", DataType::Uuid()},
-                          {9, "ok", DataType::Boolean()},         {10, "raw", DataType::Binary()}};
-  auto schema = std::make_shared<Schema>(f, 0, std::vector<int>{1});
-  const int64_t group = 16384;
-  RecordBatch rows(schema);
-  for (int64_t i = 0; i < 3 * group + 17; ++i) {
-    auto& c = rows.columns();
-    c[0].Append<int64_t>(i * 7 - 1000);
-    if (i % 5 == 0) c[1].AppendNull(); else c[1].Append<int32_t>(static_cast<int32_t>(i * 31 - 500));
-    if (i % 9 == 0) c[2].AppendNull(); else c[2].Append<Int128>(static_cast<Int128>(i * 1234567 - 99999));
-    c[3].Append<double>(static_cast<double>(i) / 3.0 - 11.0);
-    if (i % 4 == 0) c[4].AppendNull(); else c[4].Append<int64_t>(1'700'000'000'000'000LL + i * 1'000'003);
-    c[5].Append<int32_t>(static_cast<int32_t>(19000 + i % 400 - 200));
-    if (i % 6 == 0) c[6].AppendNull();
-    else if (i % 13 == 0) c[6].AppendBytes("NULL");  // the string, not a null
-    else if (i % 17 == 0) c[6].AppendBytes("");
-    else c[6].AppendBytes("it's \"n\" {a,b} \\ NULL " + std::to_string(i) + " \u00e9\u6f22");
-    std::string uuid(16, '\0');
-    for (int b = 0; b < 16; ++b) uuid[static_cast<size_t>(b)] = static_cast<char>((i * 37 + b * 11) & 0xff);
-    if (i % 7 == 0) c[7].AppendNull(); else c[7].AppendBytes(uuid);
-    c[8].Append<uint8_t>(i % 3 == 0);
-    if (i % 8 == 0) c[9].AppendNull(); else c[9].AppendBytes(std::string("\x00\xff", 2) + std::to_string(i));
-  }
+  RecordBatch rows = testing::ManyMixedRows(3 * 16384 + 17);
+  auto schema = rows.schema();
   testing::RoundTrip(*conn_, TableName{s, "t"}, schema, rows);
 }
 
