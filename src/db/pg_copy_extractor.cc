@@ -70,6 +70,12 @@ Status PgCopyExtractor::ColumnError(size_t column, const std::string& what) cons
   return DatabaseError("column {} of table {}: {}", table_.columns[column].name, table_.name.ToString(), what);
 }
 
+Status PgCopyExtractor::InfinityError(size_t column) const {
+  return ColumnError(column, fmt::format("it holds -infinity or infinity, which an Iceberg {} cannot hold; filter those "
+                                         "rows out (--where) or cast the column in a view",
+                                         table_.mappings[column].type.ToString()));
+}
+
 Status PgCopyExtractor::ReadHeader(const char** p, const char* end) {
   if (end - *p < static_cast<ptrdiff_t>(pgbinary::kHeaderBytes) || std::memcmp(*p, pgbinary::kSignature, sizeof(pgbinary::kSignature)) != 0) {
     return Corrupt("the COPY stream of table {} does not start with PostgreSQL's binary signature",
@@ -120,21 +126,15 @@ Status PgCopyExtractor::DecodeRow(const char* p, const char* end, RecordBatch* b
         out.Append<Int128>(*v);
         break;
       }
-      case Wire::kDate: {
+      case Wire::kDate: {  // ±infinity are the extreme values
         const int32_t days = static_cast<int32_t>(Be32(p));
-        if (days == INT32_MIN || days == INT32_MAX) {
-          return ColumnError(c, "it holds -infinity or infinity, which an Iceberg date cannot hold; filter those rows "
-                                "out (--where) or cast the column in a view");
-        }
+        if (days == INT32_MIN || days == INT32_MAX) return InfinityError(c);
         out.Append<int32_t>(days + pgbinary::kEpochDays);
         break;
       }
       case Wire::kTimestamp: {
         const int64_t micros = static_cast<int64_t>(Be64(p));
-        if (micros == INT64_MIN || micros == INT64_MAX) {
-          return ColumnError(c, "it holds -infinity or infinity, which an Iceberg timestamp cannot hold; filter "
-                                "those rows out (--where) or cast the column in a view");
-        }
+        if (micros == INT64_MIN || micros == INT64_MAX) return InfinityError(c);
         out.Append<int64_t>(micros + pgbinary::kEpochMicros);
         break;
       }

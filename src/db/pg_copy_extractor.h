@@ -48,6 +48,7 @@ class PgCopyExtractor final : public BatchReader {
   Status DecodeRow(const char* p, const char* end, RecordBatch* batch);
   Status Finish();  // after the last row: the COPY's final status, then the transaction ends
   Status ColumnError(size_t column, const std::string& what) const;
+  Status InfinityError(size_t column) const;
 
   std::unique_ptr<PgSession> session_;
   SourceTable table_;

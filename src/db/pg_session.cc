@@ -1,16 +1,13 @@
 #include "db/pg_session.h"
 
+#include <strings.h>
+
 #include <cctype>
 
 #include "db/odbc_handle.h"
 
 namespace icesync::db {
 namespace {
-
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 // A conninfo value in single quotes, backslash-escaping quotes and backslashes (libpq's rule).
 std::string ConninfoValue(const std::string& v) {
@@ -34,13 +31,13 @@ Result<std::string> LibpqConninfo(const ConnectionString& cs, int connect_timeou
   ASSIGN_OR_RETURN(std::vector<OdbcAttribute> attrs, ParseOdbcAttributes(cs.odbc));
   std::string host, port, dbname, user, sslmode, pqopt;
   for (const auto& [key, value] : attrs) {
-    const std::string k = Lower(key);
-    if (k == "server" || k == "servername" || k == "host") host = value;
-    else if (k == "port") port = value;
-    else if (k == "database" || k == "dbname") dbname = value;
-    else if (k == "uid" || k == "username" || k == "user") user = value;
-    else if (k == "sslmode") sslmode = value;
-    else if (k == "pqopt") pqopt = value;  // psqlODBC hands this libpq conninfo text to libpq as is
+    auto is = [&key](const char* name) { return strcasecmp(key.c_str(), name) == 0; };
+    if (is("server") || is("servername") || is("host")) host = value;
+    else if (is("port")) port = value;
+    else if (is("database") || is("dbname")) dbname = value;
+    else if (is("uid") || is("username") || is("user")) user = value;
+    else if (is("sslmode")) sslmode = value;
+    else if (is("pqopt")) pqopt = value;  // psqlODBC hands this libpq conninfo text to libpq as is
   }
   if (host.empty()) {
     return Unsupported("the connection string {} names no Server=, so the PostgreSQL COPY session cannot "

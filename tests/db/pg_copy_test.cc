@@ -10,6 +10,7 @@
 #include "db/pg_session.h"
 #include "db/table_schema.h"
 #include "db_test_support.h"
+#include "postgres_fixture.h"
 #include "sync/source_reader.h"
 #include "testing/postgres_server.h"
 
@@ -18,25 +19,8 @@ namespace {
 
 using icesync::testing::PostgresServer;
 
-class PgCopyTest : public ::testing::Test {
+class PgCopyTest : public testing::PostgresConnectionTest {
  protected:
-  void SetUp() override {
-    std::string error;
-    server_ = PostgresServer::Shared(&error);
-    ASSERT_NE(server_, nullptr) << error;
-    auto c = Connect(server_->Url());
-    ASSERT_TRUE(c.ok()) << c.status().ToString();
-    conn_ = std::move(c).value();
-  }
-  void Exec(const std::string& sql) {
-    Status st = conn_->Execute(sql);
-    ASSERT_TRUE(st.ok()) << st.ToString();
-  }
-  std::string FreshSchema(const std::string& name) {
-    Exec("DROP SCHEMA IF EXISTS " + name + " CASCADE");
-    Exec("CREATE SCHEMA " + name);
-    return name;
-  }
   SourceTable Discover(const std::string& name) {
     auto t = DiscoverTable(*conn_, name);
     EXPECT_TRUE(t.ok()) << t.status().ToString();
@@ -53,9 +37,6 @@ class PgCopyTest : public ::testing::Test {
     if (!ex.ok()) return RecordBatch(table.schema);
     return testing::ReadAll(**ex);
   }
-
-  PostgresServer* server_ = nullptr;
-  std::unique_ptr<Connection> conn_;
 };
 
 TEST_F(PgCopyTest, EveryTypeAsTheOdbcExtractorReadsIt) {

@@ -8,6 +8,7 @@
 #include "db/extractor.h"
 #include "db/table_schema.h"
 #include "db_test_support.h"
+#include "postgres_fixture.h"
 #include "testing/postgres_server.h"
 #include "testing/test_util.h"
 
@@ -16,31 +17,7 @@ namespace {
 
 using icesync::testing::PostgresServer;
 
-class PostgresTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    std::string error;
-    server_ = PostgresServer::Shared(&error);
-    ASSERT_NE(server_, nullptr) << error;
-    auto c = Connect(server_->Url());
-    ASSERT_TRUE(c.ok()) << c.status().ToString();
-    conn_ = std::move(c).value();
-  }
-  void Exec(const std::string& sql) {
-    Status st = conn_->Execute(sql);
-    ASSERT_TRUE(st.ok()) << st.ToString();
-  }
-  // A fresh schema per test so tests sharing the server never collide.
-  std::string FreshSchema(const std::string& name) {
-    std::string quoted = conn_->dialect().QuoteIdentifier(name);
-    Exec("DROP SCHEMA IF EXISTS " + quoted + " CASCADE");
-    Exec("CREATE SCHEMA " + quoted);
-    return name;
-  }
-
-  PostgresServer* server_ = nullptr;
-  std::unique_ptr<Connection> conn_;
-};
+using PostgresTest = testing::PostgresConnectionTest;
 
 TEST_F(PostgresTest, DetectsDialectAndRedactsPassword) {
   EXPECT_EQ(conn_->dialect().kind(), DialectKind::kPostgres);
