@@ -177,5 +177,26 @@ TEST_F(PostgresExportErrorsTest, UnsupportedPostgresTypesNameTheColumn) {
   EXPECT_FALSE(fs::exists(warehouse()));
 }
 
+// A value Iceberg cannot hold, met in the middle of the COPY stream (after files were written),
+// fails as a source error naming the table and column, exactly as on the ODBC path and with
+// parallel readers, and leaves nothing behind.
+TEST_F(PostgresExportErrorsTest, BadValueMidCopyIsASourceErrorNamingTableAndColumn) {
+  server_->Psql(
+      "DROP TABLE IF EXISTS export_nan;"
+      "CREATE TABLE export_nan (id int PRIMARY KEY, amount numeric(10,2));"
+      "INSERT INTO export_nan SELECT g, g / 100.0 FROM generate_series(1, 5000) g;"
+      "UPDATE export_nan SET amount = 'NaN' WHERE id = 4000;");
+  for (const char* flags : {"", "--no-pg-copy", "--parallel 2"}) {
+    SCOPED_TRACE(flags);
+    CommandResult r = Export(server_->Url(), "export_nan", "shop.nan",
+                             std::string("--batch-rows 50 --target-file-size 4KB ") + flags);
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    for (const char* part : {"export_nan", "column amount", "NaN"}) {
+      EXPECT_NE(r.err.find(part), std::string::npos) << part << " in: " << r.err;
+    }
+    EXPECT_FALSE(fs::exists(warehouse() + "/shop/nan")) << "the failed run left files behind";
+  }
+}
+
 }  // namespace
 }  // namespace icesync::sync::testing
