@@ -39,7 +39,7 @@ Status PgCopyExtractor::Start(const std::string& snapshot_id) {
     select += d.QuoteIdentifier(table_.columns[i].name);
     if (w == Wire::kText) select += "::text";
   }
-  if (select.empty()) select.push_back('1');  // no columns: rows still count
+  // No columns: PostgreSQL's zero-column SELECT still yields the rows (counted below).
   ASSIGN_OR_RETURN(ExtractPredicate predicate, BuildExtractPredicate(d, table_, options_));
 
   if (snapshot_id.empty()) {
@@ -192,6 +192,7 @@ Result<bool> PgCopyExtractor::Next(RecordBatch* batch) {
     PQfreemem(buf);
     RETURN_IF_ERROR(st);
   }
+  if (batch->num_columns() == 0) batch->set_num_rows(rows);
   return rows > 0;
 }
 
