@@ -1,15 +1,21 @@
 #include "db/pg_binary.h"
 
-#include "core/decimal.h"
+#include <algorithm>
 
 namespace icesync::db::pgbinary {
 namespace {
 
-Int128 Pow10(int n) {
-  Int128 v = 1;
-  for (int i = 0; i < n; ++i) v *= 10;
-  return v;
-}
+// 10^0 .. 10^38, computed once (numeric conversion runs per value).
+struct Powers {
+  Int128 p[39];
+  Powers() {
+    p[0] = 1;
+    for (int i = 1; i <= 38; ++i) p[i] = p[i - 1] * 10;
+  }
+};
+const Powers kPowers;
+
+Int128 Pow10(int n) { return kPowers.p[n]; }
 
 }  // namespace
 
@@ -72,7 +78,7 @@ Result<Int128> NumericToUnscaled(const char* p, int32_t len, int precision, int 
     return Unsupported("it holds NaN or Infinity, which an Iceberg decimal cannot hold; filter those rows out "
                        "(--where) or cast the column in a view");
   }
-  static const Int128 kMax38 = MaxUnscaled(38);
+  const Int128 max = Pow10(std::clamp(precision, 1, 38)) - 1;
   Int128 unscaled = 0;
   for (int i = 0; i < ndigits; ++i) {
     const int digit = static_cast<int16_t>(Be16(p + 8 + 2 * i));
@@ -88,9 +94,8 @@ Result<Int128> NumericToUnscaled(const char* p, int32_t len, int precision, int 
       if (div == 0 || digit % div != 0) return Unsupported("its value has more than {} fraction digits", scale);
       unscaled += digit / div;
     }
-    if (unscaled > kMax38) return Unsupported("its value exceeds precision {}", precision);
+    if (unscaled > max) return Unsupported("its value exceeds precision {}", precision);
   }
-  if (unscaled > MaxUnscaled(precision)) return Unsupported("its value exceeds precision {}", precision);
   return sign == kNumericNegative ? -unscaled : unscaled;
 }
 
