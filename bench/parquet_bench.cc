@@ -92,11 +92,14 @@ int Scan(const std::string& file, int64_t rows) {
   auto t2 = std::chrono::steady_clock::now();
   auto reader = ParquetReader::Open(file);
   if (!reader.ok()) return Fail(reader.status());
+  auto scan = (*reader)->Scan(ScanOptions{});
+  if (!scan.ok()) return Fail(scan.status());
   int64_t scanned = 0;
   RecordBatch rb;
-  for (int rg = 0; rg < (*reader)->num_row_groups(); ++rg) {
-    Status st = (*reader)->ReadRowGroup(rg, ScanOptions{}, &rb);
-    if (!st.ok()) return Fail(st);
+  while (true) {
+    Result<bool> more = (*scan)->Next(&rb);
+    if (!more.ok()) return Fail(more.status());
+    if (!*more) break;
     scanned += rb.num_rows();
   }
   auto t3 = std::chrono::steady_clock::now();

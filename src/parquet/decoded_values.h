@@ -87,6 +87,21 @@ class DecodedValues {
     }
     size_ += n;
   }
+  // Appends values [first, first + n) of `src` (same width; the caller checks the range).
+  void AppendRange(const DecodedValues& src, int64_t first, int64_t n) {
+    if (n <= 0) return;
+    if (!is_variable()) {
+      std::memcpy(AppendFixedSlots(n), src.Fixed(first), static_cast<size_t>(n) * width_);
+      return;
+    }
+    const int64_t* src_off = src.offsets_.data() + first;
+    const int64_t base = static_cast<int64_t>(data_.size()) - src_off[0];
+    data_.insert(data_.end(), src.data_.data() + src_off[0], src.data_.data() + src_off[n]);
+    const size_t old = offsets_.size();
+    offsets_.resize(old + static_cast<size_t>(n));
+    for (int64_t k = 0; k < n; ++k) offsets_[old + k] = src_off[k + 1] + base;
+    size_ += n;
+  }
   // Raw access for bulk conversion: values [i, j) of a byte-array buffer occupy bytes
   // [offsets()[i], offsets()[j]) of data().
   const uint8_t* data() const { return data_.data(); }
