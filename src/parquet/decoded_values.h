@@ -12,6 +12,37 @@
 
 namespace icesync::parquet {
 
+// Copies n bytes. Short values (dictionary strings: codes, names) take two overlapping
+// loads and stores of the largest power-of-two size not above n, instead of a call to
+// memcpy with its size dispatch; nothing outside [src, src + n) or [dst, dst + n) is touched.
+inline void CopyValueBytes(uint8_t* dst, const uint8_t* src, size_t n) {
+  if (n > 32) {
+    std::memcpy(dst, src, n);
+  } else if (n >= 16) {
+    uint8_t a[16], b[16];
+    std::memcpy(a, src, 16);
+    std::memcpy(b, src + n - 16, 16);
+    std::memcpy(dst, a, 16);
+    std::memcpy(dst + n - 16, b, 16);
+  } else if (n >= 8) {
+    uint64_t a, b;
+    std::memcpy(&a, src, 8);
+    std::memcpy(&b, src + n - 8, 8);
+    std::memcpy(dst, &a, 8);
+    std::memcpy(dst + n - 8, &b, 8);
+  } else if (n >= 4) {
+    uint32_t a, b;
+    std::memcpy(&a, src, 4);
+    std::memcpy(&b, src + n - 4, 4);
+    std::memcpy(dst, &a, 4);
+    std::memcpy(dst + n - 4, &b, 4);
+  } else if (n > 0) {
+    dst[0] = src[0];
+    dst[n / 2] = src[n / 2];
+    dst[n - 1] = src[n - 1];
+  }
+}
+
 class DecodedValues {
  public:
   explicit DecodedValues(int width = 0) : width_(width) { offsets_.push_back(0); }
@@ -81,7 +112,7 @@ class DecodedValues {
     for (int64_t k = 0; k < n; ++k) {
       const int64_t b = doff[indices[k]];
       const size_t len = static_cast<size_t>(doff[indices[k] + 1] - b);
-      std::memcpy(dst + pos, src + b, len);
+      CopyValueBytes(dst + pos, src + b, len);
       pos += len;
       off[k] = static_cast<int64_t>(pos);
     }
