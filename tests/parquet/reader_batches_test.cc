@@ -139,6 +139,61 @@ TEST(ReaderBatches, ReusedBatchKeepsItsBuffers) {
   EXPECT_EQ(batches, expected);
 }
 
+// A ByteSource over memory that records the largest single read.
+class ReadRecordingSource : public ByteSource {
+ public:
+  explicit ReadRecordingSource(std::string data) : data_(std::move(data)), inner_(MemorySource(data_, "big.parquet")) {}
+  uint64_t size() const override { return inner_->size(); }
+  Status ReadAt(uint64_t offset, uint64_t length, std::string* out) const override {
+    largest_read_ = std::max(largest_read_, length);
+    return inner_->ReadAt(offset, length, out);
+  }
+  Status ReadInto(uint64_t offset, uint64_t length, uint8_t* out) const override {
+    largest_read_ = std::max(largest_read_, length);
+    return inner_->ReadInto(offset, length, out);
+  }
+  const std::string& name() const override { return inner_->name(); }
+  uint64_t largest_read() const { return largest_read_; }
+
+ private:
+  std::string data_;
+  std::unique_ptr<ByteSource> inner_;
+  mutable uint64_t largest_read_ = 0;
+};
+
+// A column chunk of several MiB (one row group, uncompressed, plain pages of 64 KiB) is
+// read through a window of about a MiB, never whole: memory does not grow with the chunk.
+TEST(ReaderBatches, ChunksAreReadThroughABoundedWindow) {
+  TempDir dir;
+  auto schema = std::make_shared<const Schema>(std::vector<Field>{{1, "v", DataType::Int64(), true, "", ""}});
+  RecordBatch batch(schema);
+  constexpr int64_t kRows = 600'000;  // 4.8 MB of values
+  for (int64_t i = 0; i < kRows; ++i) batch.column(0).Append<int64_t>(i * 2654435761LL);
+  WriterOptions options;
+  options.compression = CompressionCodec::UNCOMPRESSED;
+  options.enable_dictionary = false;
+  options.page_size = 64 << 10;
+  const std::string path = dir.file("big.parquet");
+  testdata::WriteBatches(path, schema, {&batch}, options);
+  auto source = std::make_unique<ReadRecordingSource>(icesync::testing::ReadFile(path));
+  const ReadRecordingSource* recording = source.get();
+  auto reader = ParquetReader::Open(std::move(source));
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  ASSERT_EQ((*reader)->num_row_groups(), 1);
+  const int64_t chunk_bytes = (*reader)->metadata().row_groups[0].columns[0].meta_data->total_compressed_size;
+  ASSERT_GT(chunk_bytes, 4 << 20);
+  auto stream = (*reader)->Scan({.batch_rows = 10'000});
+  ASSERT_TRUE(stream.ok());
+  RecordBatch out;
+  int64_t rows = 0;
+  while (*(*stream)->Next(&out)) {
+    for (int64_t i = 0; i < out.num_rows(); ++i) ASSERT_EQ(out.column(0).Value<int64_t>(i), (rows + i) * 2654435761LL);
+    rows += out.num_rows();
+  }
+  EXPECT_EQ(rows, kRows);
+  EXPECT_LE(recording->largest_read(), uint64_t{1} << 20);
+}
+
 std::vector<std::string> CorpusFiles() {
   const std::string shared = icesync::testing::SharedDir();
   std::vector<std::string> out;
