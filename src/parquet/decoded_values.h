@@ -12,30 +12,28 @@
 
 namespace icesync::parquet {
 
-// Copies n bytes. Short values (dictionary strings: codes, names) take two overlapping
-// loads and stores of the largest power-of-two size not above n, instead of a call to
-// memcpy with its size dispatch; nothing outside [src, src + n) or [dst, dst + n) is touched.
+// Copies n bytes, kWidth <= n <= 2 * kWidth, as two overlapping fixed-size copies (which
+// compile to a load and a store each).
+template <size_t kWidth>
+inline void CopyOverlapping(uint8_t* dst, const uint8_t* src, size_t n) {
+  uint8_t head[kWidth], tail[kWidth];
+  std::memcpy(head, src, kWidth);
+  std::memcpy(tail, src + n - kWidth, kWidth);
+  std::memcpy(dst, head, kWidth);
+  std::memcpy(dst + n - kWidth, tail, kWidth);
+}
+
+// Copies n bytes. Short values (dictionary strings: codes, names) avoid a call to memcpy
+// with its size dispatch; nothing outside [src, src + n) or [dst, dst + n) is touched.
 inline void CopyValueBytes(uint8_t* dst, const uint8_t* src, size_t n) {
   if (n > 32) {
     std::memcpy(dst, src, n);
   } else if (n >= 16) {
-    uint8_t a[16], b[16];
-    std::memcpy(a, src, 16);
-    std::memcpy(b, src + n - 16, 16);
-    std::memcpy(dst, a, 16);
-    std::memcpy(dst + n - 16, b, 16);
+    CopyOverlapping<16>(dst, src, n);
   } else if (n >= 8) {
-    uint64_t a, b;
-    std::memcpy(&a, src, 8);
-    std::memcpy(&b, src + n - 8, 8);
-    std::memcpy(dst, &a, 8);
-    std::memcpy(dst + n - 8, &b, 8);
+    CopyOverlapping<8>(dst, src, n);
   } else if (n >= 4) {
-    uint32_t a, b;
-    std::memcpy(&a, src, 4);
-    std::memcpy(&b, src + n - 4, 4);
-    std::memcpy(dst, &a, 4);
-    std::memcpy(dst + n - 4, &b, 4);
+    CopyOverlapping<4>(dst, src, n);
   } else if (n > 0) {
     dst[0] = src[0];
     dst[n / 2] = src[n / 2];

@@ -120,7 +120,6 @@ bool SharesStorage(const LeafColumn& leaf, const ColumnVector& out) {
 
 void SpreadNulls(const std::vector<int16_t>& def, int present_def, int64_t num_rows, ColumnVector* out) {
   std::vector<uint8_t>& validity = out->mutable_validity();
-  validity.reserve(static_cast<size_t>(num_rows + num_rows / 8));  // room for a larger next row group
   validity.resize(static_cast<size_t>(num_rows));
   for (int64_t r = 0; r < num_rows; ++r) validity[r] = def[r] >= present_def;
   // Walk backwards so that every value moves to a slot at or after its own, never over a
@@ -341,7 +340,7 @@ Status RecordAssembler::AssembleField(const AssemblyNode& node, int64_t num_rows
     const int l = node.leaf;
     LeafData& d = data_[l];
     if (d.num_levels != num_rows) {
-      return Corrupt("{}: column '{}' holds {} values but the row group has {} rows", context_,
+      return Corrupt("{}: column '{}' holds {} values for a batch of {} rows", context_,
                      schema_.leaves()[l].dotted_path, d.num_levels, num_rows);
     }
     // Same storage into an empty vector: the decoded buffers become the column's (no copy),
@@ -358,8 +357,8 @@ Status RecordAssembler::AssembleField(const AssemblyNode& node, int64_t num_rows
       vpos_[l] = 0;  // every decoded value was used (present == values.size()); d.values is empty now
       return CheckConsumed(node, num_rows);
     }
-    // An eighth more (capacity only), so that the next row group, if a little larger, fits
-    // the buffers this batch keeps.
+    // An eighth more (capacity only), so that the next batch, if a little larger (more
+    // string bytes, a longer row group), fits the buffers this batch keeps.
     const int64_t rows = num_rows + num_rows / 8;
     out->Reserve(rows, d.values.is_variable() ? d.values.byte_size() + d.values.byte_size() / 8 : 0);
     // Alternate runs of present values (appended in bulk) and nulls.
@@ -380,7 +379,7 @@ Status RecordAssembler::AssembleField(const AssemblyNode& node, int64_t num_rows
       for (int l = node.leaf_begin; l < node.leaf_end; ++l) {
         const int rep = Rep(l);
         if (rep < 0) {
-          return Corrupt("{}: column '{}' ends after {} of the row group's {} rows", context_,
+          return Corrupt("{}: column '{}' ends after {} of a batch's {} rows", context_,
                          schema_.leaves()[l].dotted_path, r, num_rows);
         }
         if (rep != 0) {
@@ -397,7 +396,7 @@ Status RecordAssembler::AssembleField(const AssemblyNode& node, int64_t num_rows
 Status RecordAssembler::CheckConsumed(const AssemblyNode& node, int64_t num_rows) {
   for (int l = node.leaf_begin; l < node.leaf_end; ++l) {
     if (pos_[l] != data_[l].num_levels) {
-      return Corrupt("{}: column '{}' holds more levels ({}) than the row group's {} rows use", context_,
+      return Corrupt("{}: column '{}' holds more levels ({}) than a batch's {} rows use", context_,
                      schema_.leaves()[l].dotted_path, data_[l].num_levels, num_rows);
     }
     if (vpos_[l] != data_[l].values.size()) {
