@@ -14,6 +14,7 @@
 //   RESULT parquet_scan_rows_per_s <rows/s>     (our reader on our file, every column)
 //
 //   parquet_bench --scan-only FILE   scans an existing file only (for profiling the reader)
+//   --batch-rows N                   rows per scan batch (default: the reader's default)
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -88,11 +89,11 @@ int Fail(const Status& st) {
 }
 
 // Scans every column of every row group of `file`; checks the row count unless it is -1.
-int Scan(const std::string& file, int64_t rows) {
+int Scan(const std::string& file, int64_t rows, int64_t batch_rows) {
   auto t2 = std::chrono::steady_clock::now();
   auto reader = ParquetReader::Open(file);
   if (!reader.ok()) return Fail(reader.status());
-  auto scan = (*reader)->Scan(ScanOptions{});
+  auto scan = (*reader)->Scan(ScanOptions{.batch_rows = batch_rows});
   if (!scan.ok()) return Fail(scan.status());
   int64_t scanned = 0;
   RecordBatch rb;
@@ -119,12 +120,14 @@ int main(int argc, char** argv) {
   int64_t rows = 10'000'000;
   std::string out = "/tmp/icesync_bench.parquet";
   bool scan_only = false;
+  int64_t batch_rows = kDefaultBatchRows;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (std::strcmp(argv[i], "--rows") == 0) rows = std::stoll(argv[i + 1]);
     else if (std::strcmp(argv[i], "--out") == 0) out = argv[i + 1];
     else if (std::strcmp(argv[i], "--scan-only") == 0) out = argv[i + 1], scan_only = true;
+    else if (std::strcmp(argv[i], "--batch-rows") == 0) batch_rows = std::stoll(argv[i + 1]);
   }
-  if (scan_only) return Scan(out, -1);
+  if (scan_only) return Scan(out, -1, batch_rows);
   auto schema = BenchSchema();
   std::vector<std::string> statuses = {"NEW", "PAID", "SHIPPED", "DELIVERED", "RETURNED", "CANCELLED", "ON_HOLD"};
   std::vector<std::string> customers;
@@ -167,5 +170,5 @@ int main(int argc, char** argv) {
               ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6);
   std::fflush(stdout);
 
-  return Scan(out, rows);
+  return Scan(out, rows, batch_rows);
 }
