@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs the tests that feed untrusted input to our readers under AddressSanitizer and
 # UndefinedBehaviorSanitizer (the `asan` preset): the Parquet reader's (conformance corpus,
-# bad_data files, corrupt-input and random-flip tests, batch scans, decoders, schemas), the Avro container
-# reader's, and the Iceberg metadata/manifest readers' on damaged files.
+# bad_data files, corrupt-input and random-flip tests, batch scans, decoders, schemas), the
+# Avro container reader's, and the Iceberg metadata/manifest readers' on damaged files.
 # Called by scripts/test.sh; exit status is non-zero when a test fails or a sanitizer fires.
 set -euo pipefail
 cd "$(dirname "$0")/.."
