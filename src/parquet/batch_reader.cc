@@ -14,7 +14,17 @@ BatchReader::BatchReader(const ParquetReader& reader, ScanOptions scan, std::vec
       schema_(reader.ProjectedSchema(scan_)),
       read_options_{reader.options().verify_checksums},
       chunks_(reader.file_schema().leaves().size()),
-      data_(reader.file_schema().leaves().size()) {}
+      data_(reader.file_schema().leaves().size()) {
+  const FileSchema& fs = reader.file_schema();
+  for (size_t i = 0; i < fields_.size(); ++i) {
+    const AssemblyNode& node = fs.top_level()[fields_[i]];
+    if (node.kind != AssemblyNode::kLeaf) continue;
+    const LeafColumn& leaf = fs.leaves()[node.leaf];
+    if (leaf.max_rep == 0 && SharesStorage(leaf, ColumnVector(schema_->field(i).type))) {
+      decoded_in_place_.push_back({i, node.leaf});
+    }
+  }
+}
 
 Status BatchReader::StartRowGroup(int rg) {
   const FileSchema& fs = reader_.file_schema();
@@ -52,26 +62,24 @@ Result<bool> BatchReader::Next(RecordBatch* out) {
   }
   const int64_t rows = std::min(scan_.batch_rows, group_rows_left_);
   // A batch of this scan's schema (the previous one) keeps its buffers' capacity.
-  if (out->schema() != nullptr && (out->schema() == schema_ || *out->schema() == *schema_)) {
-    out->Clear();
-  } else {
+  if (out->schema() == nullptr || (out->schema() != schema_ && !(*out->schema() == *schema_))) {
     *out = RecordBatch(schema_);
   }
+  // Columns decoded in place lend their buffers to their leaf before the batch is cleared,
+  // so that the leaf decodes over the previous batch's bytes (no zero-fill, no new pages);
+  // assembly hands them back. One buffer serves every batch (same address).
+  for (const auto& [column, leaf] : decoded_in_place_) {
+    ColumnVector& c = out->column(column);
+    data_[leaf].values.Reset(reader_.file_schema().leaves()[leaf].layout.width);
+    data_[leaf].values.SwapBuffers(&c.mutable_data(), &c.mutable_offsets());
+  }
+  out->Clear();
   const FileSchema& fs = reader_.file_schema();
   RecordAssembler assembler(fs, data_, context_);
   for (size_t i = 0; i < fields_.size(); ++i) {
     const AssemblyNode& node = fs.top_level()[fields_[i]];
     ColumnVector& column = out->column(i);
-    for (int l = node.leaf_begin; l < node.leaf_end; ++l) {
-      const LeafColumn& leaf = fs.leaves()[l];
-      if (node.kind == AssemblyNode::kLeaf && leaf.max_rep == 0 && SharesStorage(leaf, column)) {
-        // Decode straight into the column's buffers: assembly hands them back to the
-        // column, so one buffer serves every batch (same address, capacity kept).
-        data_[l].values.Reset(leaf.layout.width);
-        data_[l].values.SwapBuffers(&column.mutable_data(), &column.mutable_offsets());
-      }
-      RETURN_IF_ERROR(chunks_[l].ReadRows(rows, &data_[l]));
-    }
+    for (int l = node.leaf_begin; l < node.leaf_end; ++l) RETURN_IF_ERROR(chunks_[l].ReadRows(rows, &data_[l]));
     RETURN_IF_ERROR(assembler.AssembleField(node, rows, &column));
   }
   first_row_ = next_row_;

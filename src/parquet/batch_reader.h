@@ -16,6 +16,7 @@
 // columns of the same type in their place (swap with empty ones), not moved-from vectors.
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/batch.h"
@@ -67,6 +68,9 @@ class BatchReader {
   // from batch to batch and from row group to row group.
   std::vector<ColumnChunkReader> chunks_;
   std::vector<LeafData> data_;
+  // (batch column, leaf) of the flat columns whose decoded values are the column's storage
+  // (no conversion): decoded straight into the batch's buffers.
+  std::vector<std::pair<size_t, int>> decoded_in_place_;
 };
 
 }  // namespace icesync::parquet

@@ -121,7 +121,7 @@ TEST(Plain, BooleansByteArraysAndTruncation) {
 }
 
 // Dictionary gathering copies each value with a copy sized by its length class (0, 1-3,
-// 4-7, 8-15, 16-32, longer): every length from 0 to 70, in every order, comes out exact.
+// 4-7, 8-15, 16-31, 32-64, longer): every length from 0 to 70, in every order, comes out exact.
 TEST(DecodedValues, GatheredByteArraysOfEveryLength) {
   DecodedValues dict(0);
   for (int len = 0; len <= 70; ++len) {
