@@ -118,6 +118,26 @@ bool SharesStorage(const LeafColumn& leaf, const ColumnVector& out) {
   return out.offsets().empty() && leaf.layout.width == out.type().fixed_width();
 }
 
+namespace {
+
+// SpreadNulls' move for W-byte values without a branch per row (where nulls fall is often
+// unpredictable): every row copies slot max(j, 0) (a slot at or before its own) and masks
+// the copy to zeros when the row is null.
+template <size_t W>
+void SpreadFixed(const uint8_t* validity, int64_t num_rows, int64_t j, uint8_t* p) {
+  for (int64_t r = num_rows - 1; r >= 0; --r) {
+    const uint8_t present = validity[r];
+    uint8_t slot[W];
+    std::memcpy(slot, p + static_cast<size_t>(j < 0 ? 0 : j) * W, W);
+    const auto mask = static_cast<uint8_t>(-present);  // 0xff or 0
+    for (size_t b = 0; b < W; ++b) slot[b] &= mask;
+    std::memcpy(p + static_cast<size_t>(r) * W, slot, W);
+    j -= present;
+  }
+}
+
+}  // namespace
+
 void SpreadNulls(const std::vector<int16_t>& def, int present_def, int64_t num_rows, ColumnVector* out) {
   std::vector<uint8_t>& validity = out->mutable_validity();
   validity.resize(static_cast<size_t>(num_rows));
@@ -130,6 +150,12 @@ void SpreadNulls(const std::vector<int16_t>& def, int present_def, int64_t num_r
     std::vector<uint8_t>& data = out->mutable_data();
     data.resize(static_cast<size_t>(num_rows) * w);
     uint8_t* p = data.data();
+    switch (w) {
+      case 4: SpreadFixed<4>(validity.data(), num_rows, j, p); return;
+      case 8: SpreadFixed<8>(validity.data(), num_rows, j, p); return;
+      case 16: SpreadFixed<16>(validity.data(), num_rows, j, p); return;
+      default: break;
+    }
     for (int64_t r = num_rows - 1; r >= 0; --r) {
       if (validity[r]) {
         if (j != r) std::memcpy(p + r * w, p + j * w, w);  // j < r: distinct slots
