@@ -17,8 +17,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto source = MemorySource(std::string_view(reinterpret_cast<const char*>(data), size), "fuzz.parquet");
   auto reader = ParquetReader::Open(std::move(source), ReaderOptions{.verify_checksums = (size & 1) != 0});
   if (!reader.ok()) return 0;
-  // Small batches, so that batch boundaries fall inside pages and rows.
-  auto scan = (*reader)->Scan(ScanOptions{.with_row_position = true, .batch_rows = 1 + static_cast<int64_t>(size % 997)});
+  ScanOptions options;
+  options.with_row_position = true;
+  options.batch_rows = 1 + static_cast<int64_t>(size % 997);  // boundaries inside pages and rows
+  auto scan = (*reader)->Scan(options);
   if (!scan.ok()) return 0;
   icesync::RecordBatch batch;
   while (true) {
