@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <limits>
 
+#include "parquet/rle.h"
 #include "reader_test_util.h"
 #include "testing/test_util.h"
 #include "writer_test_data.h"
@@ -192,6 +193,105 @@ TEST(ReaderBatches, ChunksAreReadThroughABoundedWindow) {
   }
   EXPECT_EQ(rows, kRows);
   EXPECT_LE(recording->largest_read(), uint64_t{1} << 20);
+}
+
+// One data page v1 of the list column below: `rep`/`def` levels and the present values.
+std::string ListPage(const std::vector<uint32_t>& rep, const std::vector<uint32_t>& def,
+                     const std::vector<int32_t>& values) {
+  std::string body;
+  for (const auto& [levels, bit_width] : {std::pair{&rep, 1}, std::pair{&def, 2}}) {
+    std::string run;
+    RleEncode(levels->data(), levels->size(), bit_width, &run);
+    const auto length = static_cast<uint32_t>(run.size());
+    body.append(reinterpret_cast<const char*>(&length), 4);
+    body += run;
+  }
+  body.append(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(int32_t));
+  PageHeader h;
+  h.type = PageType::DATA_PAGE;
+  h.uncompressed_page_size = h.compressed_page_size = static_cast<int32_t>(body.size());
+  h.data_page_header = DataPageHeader{static_cast<int32_t>(rep.size()), Encoding::PLAIN, Encoding::RLE, Encoding::RLE,
+                                      std::nullopt};
+  std::string page;
+  AppendPageHeader(h, &page);
+  return page + body;
+}
+
+// A list<int> column (optional list, required elements) in three uncompressed v1 pages
+// whose boundaries fall inside rows (as v1 pages may): rows [1, 2, 3], [], null, [4],
+// [5, 6, 7, 8], [9]; the pages hold levels 0-1, 2-7 and 8-10. The footer says the row
+// group has `num_rows` rows (6 is right).
+std::string ListsAcrossPagesFile(int64_t num_rows = 6) {
+  std::string file = "PAR1";
+  const int64_t data_offset = static_cast<int64_t>(file.size());
+  file += ListPage({0, 1}, {2, 2}, {1, 2});
+  file += ListPage({1, 0, 0, 0, 0, 1}, {2, 1, 0, 2, 2, 2}, {3, 4, 5, 6});
+  file += ListPage({1, 1, 0}, {2, 2, 2}, {7, 8, 9});
+  const int64_t chunk_size = static_cast<int64_t>(file.size()) - data_offset;
+  FileMetaData md;
+  SchemaElement root, list, repeated, element;
+  root.name = "schema";
+  root.num_children = 1;
+  list.name = "vals";
+  list.repetition_type = FieldRepetitionType::OPTIONAL;
+  list.converted_type = ConvertedType::LIST;
+  list.num_children = 1;
+  list.field_id = 1;
+  repeated.name = "list";
+  repeated.repetition_type = FieldRepetitionType::REPEATED;
+  repeated.num_children = 1;
+  element.name = "element";
+  element.type = Type::INT32;
+  element.repetition_type = FieldRepetitionType::REQUIRED;
+  element.field_id = 2;
+  md.schema = {root, list, repeated, element};
+  md.num_rows = num_rows;
+  ColumnMetaData meta;
+  meta.type = Type::INT32;
+  meta.encodings = {Encoding::PLAIN, Encoding::RLE};
+  meta.path_in_schema = {"vals", "list", "element"};
+  meta.num_values = 11;
+  meta.total_uncompressed_size = meta.total_compressed_size = chunk_size;
+  meta.data_page_offset = data_offset;
+  ColumnChunk chunk;
+  chunk.file_offset = data_offset;
+  chunk.meta_data = meta;
+  RowGroup group;
+  group.columns = {chunk};
+  group.total_byte_size = chunk_size;
+  group.num_rows = num_rows;
+  md.row_groups = {group};
+  const std::string footer = SerializeFileMetaData(md);
+  file += footer;
+  const auto footer_length = static_cast<uint32_t>(footer.size());
+  file.append(reinterpret_cast<const char*>(&footer_length), 4);
+  return file + "PAR1";
+}
+
+// Batches of a repeated column end at row starts, also when a row continues on the next
+// page; every batch size reads the same lists.
+TEST(ReaderBatches, ListRowsSpanningPages) {
+  const std::string file = ListsAcrossPagesFile();
+  const std::vector<std::string> expected = {R"({"vals":[1,2,3]})", R"({"vals":[]})", R"({"vals":null})",
+                                             R"({"vals":[4]})", R"({"vals":[5,6,7,8]})", R"({"vals":[9]})"};
+  for (int64_t batch_rows : {int64_t{1}, int64_t{2}, int64_t{3}, int64_t{4}, int64_t{5}, kWholeGroups}) {
+    SCOPED_TRACE(batch_rows);
+    auto rows = ReadRows(MemorySource(file, "lists.parquet"), {}, ScanOptions{.batch_rows = batch_rows});
+    ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+    EXPECT_EQ(*rows, expected);
+  }
+  // A row group declaring more rows than the levels hold, or fewer than they hold, is
+  // corrupt in any batch size.
+  for (int64_t num_rows : {5, 7}) {
+    const std::string wrong = ListsAcrossPagesFile(num_rows);
+    for (int64_t batch_rows : {int64_t{1}, int64_t{4}, kWholeGroups}) {
+      SCOPED_TRACE(std::to_string(num_rows) + " rows, batches of " + std::to_string(batch_rows));
+      auto rows = ReadRows(MemorySource(wrong, "lists.parquet"), {}, ScanOptions{.batch_rows = batch_rows});
+      ASSERT_FALSE(rows.ok());
+      EXPECT_EQ(rows.status().code(), ErrorCode::kCorrupt) << rows.status().ToString();
+      EXPECT_NE(rows.status().message().find("lists.parquet"), std::string::npos) << rows.status().message();
+    }
+  }
 }
 
 std::vector<std::string> CorpusFiles() {
