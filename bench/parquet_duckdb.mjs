@@ -29,12 +29,16 @@ const writeSeconds = (performance.now() - t0) / 1000
 async function scan(file) {
   const sql = `SELECT count(*), ${names.map(n => `min("${n}")`).join(', ')} FROM read_parquet(${q(file)})`
   await conn.runAndReadAll(sql)  // warm the page cache and DuckDB's metadata cache
-  const start = performance.now()
-  const reader = await conn.runAndReadAll(sql)
-  const seconds = (performance.now() - start) / 1000
-  const count = Number(reader.getRows()[0][0])
-  if (count !== rows) throw new Error(`DuckDB counted ${count} rows in ${file}, expected ${rows}`)
-  return seconds
+  // The best of 3 timed scans, as parquet_bench takes for ours (the machine may be shared).
+  let best = Infinity
+  for (let i = 0; i < 3; i++) {
+    const start = performance.now()
+    const reader = await conn.runAndReadAll(sql)
+    best = Math.min(best, (performance.now() - start) / 1000)
+    const count = Number(reader.getRows()[0][0])
+    if (count !== rows) throw new Error(`DuckDB counted ${count} rows in ${file}, expected ${rows}`)
+  }
+  return best
 }
 const threads = (await conn.runAndReadAll("SELECT current_setting('threads')")).getRows()[0][0]
 const scanTheirsDefault = await scan(theirs)

@@ -1,4 +1,5 @@
 // `icesync parquet schema|meta|cat FILE`: inspect Parquet files.
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -236,14 +237,19 @@ int RunCat(const CatOptions& o) {
     }
     out += '\n';
   }
-  for (int g = 0; g < r.num_row_groups() && (o.limit < 0 || printed < o.limit); ++g) {
-    RecordBatch batch;
-    Status st = r.ReadRowGroup(g, scan, &batch);
-    if (!st.ok()) {
+  // Small batches when only a few rows are wanted: the scan decodes whole batches.
+  if (o.limit >= 0) scan.batch_rows = std::clamp<int64_t>(o.limit, 1, parquet::kDefaultBatchRows);
+  auto stream = r.Scan(scan);
+  if (!stream.ok()) return ReportError(stream.status());
+  RecordBatch batch;
+  while (o.limit < 0 || printed < o.limit) {
+    Result<bool> more = (*stream)->Next(&batch);
+    if (!more.ok()) {
       std::fwrite(out.data(), 1, out.size(), stdout);
       std::fflush(stdout);
-      return ReportError(st);
+      return ReportError(more.status());
     }
+    if (!*more) break;
     for (int64_t row = 0; row < batch.num_rows() && (o.limit < 0 || printed < o.limit); ++row, ++printed) {
       if (o.format == "csv") {
         for (size_t c = 0; c < batch.num_columns(); ++c) {

@@ -32,7 +32,7 @@ Result<ProjectedFile> ReadProjected(const std::string& local_path, const std::ve
     for (int rg = 0; rg < reader->num_row_groups(); ++rg) {
       RecordBatch batch(out_schema);
       batch.set_num_rows(reader->row_group_num_rows(rg));
-      RETURN_IF_ERROR(sink(std::move(batch)));
+      RETURN_IF_ERROR(sink(std::move(batch), reader->row_group_first_row(rg)));
     }
     return result;
   }
@@ -50,14 +50,18 @@ Result<ProjectedFile> ReadProjected(const std::string& local_path, const std::ve
   if (source_column.size() != present_fields.size()) {
     return Internal("{}: the Parquet reader did not return every projected field", local_path);
   }
-  for (int rg = 0; rg < reader->num_row_groups(); ++rg) {
-    RecordBatch part;
-    Status st = reader->ReadRowGroup(rg, scan, &part);
-    if (!st.ok()) return st.WithContext(local_path);
+  ASSIGN_OR_RETURN(std::unique_ptr<parquet::BatchReader> stream, reader->Scan(scan));
+  RecordBatch part;
+  while (true) {
+    Result<bool> more = stream->Next(&part);
+    if (!more.ok()) return more.status().WithContext(local_path);
+    if (!*more) break;
+    // The columns are swapped out (fresh empty ones take their place in `part`), so that
+    // the reader's next batch finds valid columns to fill.
     RecordBatch batch(out_schema);
-    for (size_t i = 0; i < source_column.size(); ++i) batch.column(i) = std::move(part.column(source_column[i]));
-    batch.set_num_rows(reader->row_group_num_rows(rg));
-    RETURN_IF_ERROR(sink(std::move(batch)));
+    for (size_t i = 0; i < source_column.size(); ++i) std::swap(batch.column(i), part.column(source_column[i]));
+    batch.set_num_rows(part.num_rows());
+    RETURN_IF_ERROR(sink(std::move(batch), stream->first_row()));
   }
   return result;
 }

@@ -21,8 +21,10 @@ struct ProjectedFile {
 
 // Reads `wanted` top-level fields of the Parquet file at `local_path` and calls `sink` with
 // batches of the present fields only (schema: the present wanted fields, in wanted order),
-// in file row order. `sink` may be called zero times (empty file).
-using ProjectedBatchSink = std::function<Status(RecordBatch&& batch)>;
+// in file row order, each with the position in the file of its first row (its rows are
+// consecutive). Batches are bounded (parquet::kDefaultBatchRows rows), not one per row
+// group. `sink` may be called zero times (empty file).
+using ProjectedBatchSink = std::function<Status(RecordBatch&& batch, int64_t first_row)>;
 Result<ProjectedFile> ReadProjected(const std::string& local_path, const std::vector<Field>& wanted,
                                     const ProjectedBatchSink& sink);
 

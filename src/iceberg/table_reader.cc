@@ -51,7 +51,7 @@ Result<const PositionDeletes*> TableReader::LoadPositionDeletes(const ScanFile& 
   ASSIGN_OR_RETURN(std::string local, mapper_.ToLocal(delete_file.path()));
   auto deletes = std::make_unique<PositionDeletes>();
   ASSIGN_OR_RETURN(ProjectedFile projected,
-                   ReadProjected(local, PositionDeleteFields(), [&](RecordBatch&& batch) -> Status {
+                   ReadProjected(local, PositionDeleteFields(), [&](RecordBatch&& batch, int64_t) -> Status {
                      if (batch.num_columns() != 2) return Status::OK();  // reported below
                      return deletes->AddBatch(batch, 0, 1);
                    }));
@@ -78,7 +78,7 @@ Result<const EqualityDeletes*> TableReader::LoadEqualityDeletes(const ScanFile& 
     fields.push_back(*f);
   }
   auto deletes = std::make_unique<EqualityDeletes>(ids);
-  ASSIGN_OR_RETURN(ProjectedFile projected, ReadProjected(local, fields, [&](RecordBatch&& batch) -> Status {
+  ASSIGN_OR_RETURN(ProjectedFile projected, ReadProjected(local, fields, [&](RecordBatch&& batch, int64_t) -> Status {
                      if (batch.num_columns() != fields.size()) return Status::OK();  // reported below
                      std::vector<ColumnVector> converted;
                      for (size_t i = 0; i < fields.size(); ++i) {
@@ -144,9 +144,8 @@ Result<bool> TableReader::ReadTask(const FileScanTask& task, const BatchSink& si
     ASSIGN_OR_RETURN(fill[i], MissingFieldValue(wanted[i], data));
   }
 
-  int64_t next_row = 0;  // file position of the next batch's first row
   bool stopped = false;
-  auto on_batch = [&](RecordBatch&& part) -> Status {
+  auto on_batch = [&](RecordBatch&& part, int64_t first_row) -> Status {
     if (stopped) return Status::OK();
     const int64_t rows = part.num_rows();
     RecordBatch full(schema_);
@@ -161,8 +160,7 @@ Result<bool> TableReader::ReadTask(const FileScanTask& task, const BatchSink& si
       }
     }
     std::vector<uint8_t> keep(rows, 1);
-    ApplyPositionDeletes(positions, next_row, keep);
-    next_row += rows;
+    ApplyPositionDeletes(positions, first_row, keep);
     for (size_t d = 0; d < equality.size(); ++d) {
       std::vector<const ColumnVector*> key;
       for (size_t index : equality_columns[d]) key.push_back(&columns[index]);

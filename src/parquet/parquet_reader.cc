@@ -5,8 +5,6 @@
 #include <set>
 
 #include "parquet/chunk_statistics.h"
-#include "parquet/column_chunk_reader.h"
-#include "parquet/record_assembler.h"
 
 namespace icesync::parquet {
 
@@ -23,41 +21,7 @@ bool ContainsId(const Field& f, const std::set<int>& ids) {
   return false;
 }
 
-// At most this many decoded-leaf buffers are kept between row groups.
-constexpr size_t kMaxSpareLeaves = 4;
-
 }  // namespace
-
-// Buffers that ReadRowGroup reuses: the chunk scratch buffers, and the decoded leaves of
-// fields already assembled (which include the previous batch's column buffers, exchanged
-// when a column takes its decoded buffers without copying).
-struct ScanScratch {
-  ChunkBuffers buffers;
-  std::vector<LeafData> spare;
-
-  // The spare leaf whose value buffer best fits `bytes` (the smallest that holds them, else
-  // the largest), or a new one.
-  LeafData Take(size_t bytes) {
-    if (spare.empty()) return LeafData();
-    size_t best = 0;
-    for (size_t i = 1; i < spare.size(); ++i) {
-      const size_t c = spare[i].values.capacity_bytes(), b = spare[best].values.capacity_bytes();
-      const bool fits = c >= bytes, best_fits = b >= bytes;
-      if ((fits && (!best_fits || c < b)) || (!fits && !best_fits && c > b)) best = i;
-    }
-    LeafData d = std::move(spare[best]);
-    spare.erase(spare.begin() + static_cast<std::ptrdiff_t>(best));
-    return d;
-  }
-  // Keeps the largest kMaxSpareLeaves spare leaves.
-  void Trim() {
-    if (spare.size() <= kMaxSpareLeaves) return;
-    std::sort(spare.begin(), spare.end(), [](const LeafData& a, const LeafData& b) {
-      return a.values.capacity_bytes() > b.values.capacity_bytes();
-    });
-    spare.resize(kMaxSpareLeaves);
-  }
-};
 
 ParquetReader::~ParquetReader() = default;
 
@@ -162,74 +126,20 @@ std::vector<int> ParquetReader::SelectRowGroups(const std::vector<Predicate>& fi
   return out;
 }
 
-Status ParquetReader::ReadRowGroup(int rg, const ScanOptions& scan, RecordBatch* out) const {
-  if (rg < 0 || rg >= num_row_groups()) {
-    return InvalidArgument("{}: row group {} does not exist (the file has {})", name(), rg, num_row_groups());
-  }
-  const RowGroup& group = metadata_.row_groups[rg];
-  const std::string context = fmt::format("{}, row group {}", name(), rg);
-  const FileSchema& fs = *file_schema_;
-  std::vector<size_t> fields = ProjectedFields(scan);
-  std::shared_ptr<const Schema> projected = ProjectedSchema(scan);
-  // A batch of the same schema (the previous row group's) keeps its buffers' capacity.
-  if (out->schema() != nullptr && *out->schema() == *projected) {
-    out->Clear();
-  } else {
-    *out = RecordBatch(std::move(projected));
-  }
-
-  // Each field is decoded and then assembled before the next one is read; the decoded
-  // leaves' buffers (and the chunk scratch buffers) go to the next field's leaves, so one
-  // row group allocates them about once instead of once per column.
-  std::unique_ptr<ScanScratch> scratch;
-  {
-    std::lock_guard<std::mutex> lock(scratch_mu_);
-    scratch = std::move(scratch_);
-  }
-  if (scratch == nullptr) scratch = std::make_unique<ScanScratch>();
-  std::vector<LeafData> data(fs.leaves().size());
-  RecordAssembler assembler(fs, data, context);
-  for (size_t i = 0; i < fields.size(); ++i) {
-    const AssemblyNode& node = fs.top_level()[fields[i]];
-    // An empty row group needs no pages (some writers give its chunks no valid offsets).
-    for (int l = node.leaf_begin; l < node.leaf_end && group.num_rows > 0; ++l) {
-      const LeafColumn& leaf = fs.leaves()[l];
-      ColumnVector& column = out->column(i);
-      if (node.kind == AssemblyNode::kLeaf && leaf.max_rep == 0 && SharesStorage(leaf, column)) {
-        // Decode straight into the column's buffers (capacity kept from the previous row
-        // group); assembly hands them back to the column, and the spare leaf's value
-        // buffers back to the spare leaf. Its level buffers are used as they are.
-        data[l] = scratch->Take(0);
-        data[l].values.Reset(leaf.layout.width);
-        data[l].values.SwapBuffers(&column.mutable_data(), &column.mutable_offsets());
-      } else {
-        // Byte arrays have no size known ahead: they take the largest buffer.
-        data[l] = scratch->Take(leaf.layout.width == 0 ? SIZE_MAX
-                                                       : static_cast<size_t>(leaf.layout.width) *
-                                                             static_cast<size_t>(group.num_rows));
+Result<std::unique_ptr<BatchReader>> ParquetReader::Scan(ScanOptions scan) const {
+  if (scan.batch_rows < 1) return InvalidArgument("{}: batch size {} must be at least 1 row", name(), scan.batch_rows);
+  std::vector<int> groups;
+  if (scan.row_groups.has_value()) {
+    for (int rg : *scan.row_groups) {
+      if (rg < 0 || rg >= num_row_groups()) {
+        return InvalidArgument("{}: row group {} does not exist (the file has {})", name(), rg, num_row_groups());
       }
-      RETURN_IF_ERROR(ReadColumnChunk(*source_, group.columns[leaf.column_index], leaf, group.num_rows,
-                                      ColumnReadOptions{options_.verify_checksums}, context, &scratch->buffers,
-                                      &data[l]));
+      if (RowGroupMightMatch(rg, scan.filter)) groups.push_back(rg);
     }
-    RETURN_IF_ERROR(assembler.AssembleField(node, group.num_rows, &out->column(i)));
-    for (int l = node.leaf_begin; l < node.leaf_end; ++l) {
-      scratch->spare.push_back(std::move(data[l]));
-      data[l] = LeafData();
-    }
+  } else {
+    groups = SelectRowGroups(scan.filter);
   }
-  scratch->Trim();
-  {
-    std::lock_guard<std::mutex> lock(scratch_mu_);
-    scratch_ = std::move(scratch);
-  }
-  if (scan.with_row_position) {
-    ColumnVector& pos = out->column(fields.size());
-    pos.Reserve(group.num_rows);
-    for (int64_t r = 0; r < group.num_rows; ++r) pos.Append<int64_t>(first_rows_[rg] + r);
-  }
-  out->set_num_rows(group.num_rows);
-  return Status::OK();
+  return std::make_unique<BatchReader>(*this, std::move(scan), std::move(groups));
 }
 
 }  // namespace icesync::parquet

@@ -1,52 +1,32 @@
 #pragma once
-// Reads Parquet files: footer and schema (with Iceberg field ids), row groups into
-// RecordBatches with projection by field id, row-group pruning from column statistics, and
-// each row's position in the file (for Iceberg position deletes).
+// Reads Parquet files: footer and schema (with Iceberg field ids), and scans (BatchReader)
+// that stream the rows in batches with projection by field id, row-group pruning from
+// column statistics, and each row's position in the file (for Iceberg position deletes).
 //
 //   ASSIGN_OR_RETURN(auto reader, ParquetReader::Open("data.parquet"));
-//   ScanOptions scan{.field_ids = {1, 3}, .filter = {pred}, .with_row_position = true};
-//   for (int rg : reader->SelectRowGroups(scan.filter)) {
-//     RecordBatch batch;
-//     RETURN_IF_ERROR(reader->ReadRowGroup(rg, scan, &batch));
-//     // row r of the batch is row reader->row_group_first_row(rg) + r of the file
+//   ASSIGN_OR_RETURN(auto scan, reader->Scan({.field_ids = {1, 3}, .filter = {pred}}));
+//   RecordBatch batch;
+//   while (true) {
+//     ASSIGN_OR_RETURN(bool more, scan->Next(&batch));
+//     if (!more) break;
+//     // row r of the batch is row scan->first_row() + r of the file
 //   }
 //
-// Memory: the footer, plus one row group's projected column chunks while it is decoded; the
-// file is read with pread, never whole.
+// Memory: the footer, plus per scan one batch and one page per projected column; the file
+// is read with pread, never whole.
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
 #include "core/batch.h"
 #include "core/predicate.h"
+#include "parquet/batch_reader.h"
 #include "parquet/byte_source.h"
 #include "parquet/file_schema.h"
 #include "parquet/metadata.h"
+#include "parquet/scan_options.h"
 
 namespace icesync::parquet {
-
-struct ReaderOptions {
-  // Check page CRC32s where pages carry one (off by default, like most readers).
-  bool verify_checksums = false;
-};
-
-struct ScanOptions {
-  // Top-level fields to read, by field id; a nested field's id selects its whole top-level
-  // field. Empty: every field. Ids the file lacks are ignored (schema evolution: the
-  // caller fills columns a file predates).
-  std::vector<int> field_ids;
-  // Conjunction used by SelectRowGroups (rows are not filtered).
-  std::vector<Predicate> filter;
-  // Appends a required long column `_pos` (field id kRowPositionFieldId): each row's 0-based
-  // position in the file, counting across row groups.
-  bool with_row_position = false;
-};
-
-// Iceberg's reserved field id of the `_pos` metadata column.
-constexpr int kRowPositionFieldId = 2147483645;
-
-struct ScanScratch;
 
 class ParquetReader {
  public:
@@ -69,29 +49,31 @@ class ParquetReader {
   // Position in the file of the first row of row group `rg`.
   int64_t row_group_first_row(int rg) const { return first_rows_[rg]; }
 
-  // The schema of batches that ReadRowGroup returns for `scan`.
+  // The schema of the batches a scan with `scan` returns.
   std::shared_ptr<const Schema> ProjectedSchema(const ScanOptions& scan) const;
   // Whether row group `rg` may hold rows matching every predicate, by its statistics.
   bool RowGroupMightMatch(int rg, const std::vector<Predicate>& filter) const;
   std::vector<int> SelectRowGroups(const std::vector<Predicate>& filter) const;
-  // Reads row group `rg` into `out` (replaced), schema ProjectedSchema(scan).
-  Status ReadRowGroup(int rg, const ScanOptions& scan, RecordBatch* out) const;
+  // Starts a scan: the row groups scan.row_groups (default: all) that may match
+  // scan.filter, in batches of at most scan.batch_rows rows. InvalidArgument for a row
+  // group the file lacks or a batch size below 1. This reader must outlive the scan;
+  // concurrent scans of one reader are fine (each has its own buffers).
+  Result<std::unique_ptr<BatchReader>> Scan(ScanOptions scan) const;
 
  private:
+  friend class BatchReader;
   ParquetReader() = default;
   Status Init();
+  // Indexes of the schema's top-level fields that `scan` reads, in file order.
   std::vector<size_t> ProjectedFields(const ScanOptions& scan) const;
+  const ByteSource& source() const { return *source_; }
+  const ReaderOptions& options() const { return options_; }
 
   std::unique_ptr<ByteSource> source_;
   ReaderOptions options_;
   FileMetaData metadata_;
   std::shared_ptr<const FileSchema> file_schema_;
   std::vector<int64_t> first_rows_;  // num_row_groups + 1 entries
-  // Decoding buffers kept from one ReadRowGroup to the next, so that each row group does
-  // not allocate (and fault in) them afresh. A call takes them under the mutex and puts them
-  // back when done; concurrent calls on one reader each get their own.
-  mutable std::mutex scratch_mu_;
-  mutable std::unique_ptr<ScanScratch> scratch_;
 };
 
 }  // namespace icesync::parquet

@@ -118,9 +118,28 @@ bool SharesStorage(const LeafColumn& leaf, const ColumnVector& out) {
   return out.offsets().empty() && leaf.layout.width == out.type().fixed_width();
 }
 
+namespace {
+
+// SpreadNulls' move for W-byte values without a branch per row (where nulls fall is often
+// unpredictable): every row copies slot max(j, 0) (a slot at or before its own) and masks
+// the copy to zeros when the row is null.
+template <size_t W>
+void SpreadFixed(const uint8_t* validity, int64_t num_rows, int64_t j, uint8_t* p) {
+  for (int64_t r = num_rows - 1; r >= 0; --r) {
+    const uint8_t present = validity[r];
+    uint8_t slot[W];
+    std::memcpy(slot, p + static_cast<size_t>(j < 0 ? 0 : j) * W, W);
+    const auto mask = static_cast<uint8_t>(-present);  // 0xff or 0
+    for (size_t b = 0; b < W; ++b) slot[b] &= mask;
+    std::memcpy(p + static_cast<size_t>(r) * W, slot, W);
+    j -= present;
+  }
+}
+
+}  // namespace
+
 void SpreadNulls(const std::vector<int16_t>& def, int present_def, int64_t num_rows, ColumnVector* out) {
   std::vector<uint8_t>& validity = out->mutable_validity();
-  validity.reserve(static_cast<size_t>(num_rows + num_rows / 8));  // room for a larger next row group
   validity.resize(static_cast<size_t>(num_rows));
   for (int64_t r = 0; r < num_rows; ++r) validity[r] = def[r] >= present_def;
   // Walk backwards so that every value moves to a slot at or after its own, never over a
@@ -131,6 +150,12 @@ void SpreadNulls(const std::vector<int16_t>& def, int present_def, int64_t num_r
     std::vector<uint8_t>& data = out->mutable_data();
     data.resize(static_cast<size_t>(num_rows) * w);
     uint8_t* p = data.data();
+    switch (w) {
+      case 4: SpreadFixed<4>(validity.data(), num_rows, j, p); return;
+      case 8: SpreadFixed<8>(validity.data(), num_rows, j, p); return;
+      case 16: SpreadFixed<16>(validity.data(), num_rows, j, p); return;
+      default: break;
+    }
     for (int64_t r = num_rows - 1; r >= 0; --r) {
       if (validity[r]) {
         if (j != r) std::memcpy(p + r * w, p + j * w, w);  // j < r: distinct slots
@@ -341,7 +366,7 @@ Status RecordAssembler::AssembleField(const AssemblyNode& node, int64_t num_rows
     const int l = node.leaf;
     LeafData& d = data_[l];
     if (d.num_levels != num_rows) {
-      return Corrupt("{}: column '{}' holds {} values but the row group has {} rows", context_,
+      return Corrupt("{}: column '{}' holds {} values for a batch of {} rows", context_,
                      schema_.leaves()[l].dotted_path, d.num_levels, num_rows);
     }
     // Same storage into an empty vector: the decoded buffers become the column's (no copy),
@@ -358,8 +383,8 @@ Status RecordAssembler::AssembleField(const AssemblyNode& node, int64_t num_rows
       vpos_[l] = 0;  // every decoded value was used (present == values.size()); d.values is empty now
       return CheckConsumed(node, num_rows);
     }
-    // An eighth more (capacity only), so that the next row group, if a little larger, fits
-    // the buffers this batch keeps.
+    // An eighth more (capacity only), so that the next batch, if a little larger (more
+    // string bytes, a longer row group), fits the buffers this batch keeps.
     const int64_t rows = num_rows + num_rows / 8;
     out->Reserve(rows, d.values.is_variable() ? d.values.byte_size() + d.values.byte_size() / 8 : 0);
     // Alternate runs of present values (appended in bulk) and nulls.
@@ -380,7 +405,7 @@ Status RecordAssembler::AssembleField(const AssemblyNode& node, int64_t num_rows
       for (int l = node.leaf_begin; l < node.leaf_end; ++l) {
         const int rep = Rep(l);
         if (rep < 0) {
-          return Corrupt("{}: column '{}' ends after {} of the row group's {} rows", context_,
+          return Corrupt("{}: column '{}' ends after {} of a batch's {} rows", context_,
                          schema_.leaves()[l].dotted_path, r, num_rows);
         }
         if (rep != 0) {
@@ -397,7 +422,7 @@ Status RecordAssembler::AssembleField(const AssemblyNode& node, int64_t num_rows
 Status RecordAssembler::CheckConsumed(const AssemblyNode& node, int64_t num_rows) {
   for (int l = node.leaf_begin; l < node.leaf_end; ++l) {
     if (pos_[l] != data_[l].num_levels) {
-      return Corrupt("{}: column '{}' holds more levels ({}) than the row group's {} rows use", context_,
+      return Corrupt("{}: column '{}' holds more levels ({}) than a batch's {} rows use", context_,
                      schema_.leaves()[l].dotted_path, data_[l].num_levels, num_rows);
     }
     if (vpos_[l] != data_[l].values.size()) {

@@ -1,10 +1,10 @@
 #pragma once
 // Record assembly (Dremel): turns the decoded definition/repetition levels and values of
-// the leaf columns of one row group into nested ColumnVectors, validating the levels as it
-// goes so that corrupt files fail with Corrupt instead of producing misaligned rows:
-// every row starts with repetition level 0 in every leaf, levels stay within their max,
-// sibling leaves agree on where lists start and end, and each leaf's levels and values are
-// used up exactly by the row group's num_rows rows.
+// the leaf columns for a batch of rows (of one row group) into nested ColumnVectors,
+// validating the levels as it goes so that corrupt files fail with Corrupt instead of
+// producing misaligned rows: every row starts with repetition level 0 in every leaf, levels
+// stay within their max, sibling leaves agree on where lists start and end, and each leaf's
+// levels and values are used up exactly by the batch's num_rows rows.
 #include <cstdint>
 #include <string>
 #include <vector>

@@ -120,5 +120,26 @@ TEST(Plain, BooleansByteArraysAndTruncation) {
   EXPECT_FALSE(DecodePlain(Bytes({1, 0, 0, 0, 2, 0}), kInt32, 2, &ints).ok());
 }
 
+// Dictionary gathering copies each value with a copy sized by its length class (0, 1-3,
+// 4-7, 8-15, 16-31, 32-64, longer): every length from 0 to 70, in every order, comes out exact.
+TEST(DecodedValues, GatheredByteArraysOfEveryLength) {
+  DecodedValues dict(0);
+  for (int len = 0; len <= 70; ++len) {
+    std::string v;
+    for (int i = 0; i < len; ++i) v.push_back(static_cast<char>('a' + (len * 7 + i) % 26));
+    dict.AppendBytes(v);
+  }
+  std::vector<uint32_t> indices;
+  for (uint32_t i = 0; i <= 70; ++i) indices.push_back(i);
+  for (uint32_t i = 0; i <= 70; ++i) indices.push_back(70 - i);
+  for (uint32_t i = 0; i < 300; ++i) indices.push_back((i * 37) % 71);
+  DecodedValues out(0);
+  out.AppendBytes("x");  // gathered values follow what the buffer holds
+  out.AppendGathered(dict, indices.data(), static_cast<int64_t>(indices.size()));
+  ASSERT_EQ(out.size(), static_cast<int64_t>(indices.size()) + 1);
+  EXPECT_EQ(out.Bytes(0), "x");
+  for (size_t k = 0; k < indices.size(); ++k) ASSERT_EQ(out.Bytes(static_cast<int64_t>(k) + 1), dict.Bytes(indices[k])) << k;
+}
+
 }  // namespace
 }  // namespace icesync::parquet

@@ -75,10 +75,26 @@ TEST_F(DuckDbFiles, RowGroupsArePrunedByStatistics) {
   EXPECT_EQ(r.SelectRowGroups({Predicate{Op::kLt, id, Value(DataType::String(), std::string("0")), Value()}}).size(), 3u);
   // Pruned groups really hold no matching row.
   RecordBatch batch;
-  ASSERT_TRUE(r.ReadRowGroup(1, ScanOptions{.field_ids = {id}}, &batch).ok());
+  auto scan = r.Scan(ScanOptions{.field_ids = {id}, .row_groups = std::vector<int>{1}, .batch_rows = 4096});
+  ASSERT_TRUE(scan.ok()) << scan.status().ToString();
+  ASSERT_TRUE(*(*scan)->Next(&batch));
   ASSERT_EQ(batch.num_rows(), 2048);
+  EXPECT_EQ((*scan)->first_row(), 2048);
   EXPECT_EQ(batch.column(0).Value<int64_t>(0), 2048);
   EXPECT_EQ(batch.column(0).Value<int64_t>(2047), 4095);
+  EXPECT_FALSE(*(*scan)->Next(&batch));
+  // A scan with the filter reads only the groups that may match.
+  Predicate between_ids{Op::kBetween, id, Value(DataType::Int64(), int64_t{2100}), Value(DataType::Int64(), int64_t{4200})};
+  auto filtered = r.Scan(ScanOptions{.field_ids = {id}, .filter = {between_ids}, .batch_rows = 1000});
+  ASSERT_TRUE(filtered.ok());
+  std::vector<int64_t> first_rows;
+  while (*(*filtered)->Next(&batch)) {
+    first_rows.push_back((*filtered)->first_row());
+    EXPECT_EQ(batch.column(0).Value<int64_t>(0), (*filtered)->first_row());
+  }
+  EXPECT_EQ(first_rows, (std::vector<int64_t>{2048, 3048, 4048, 4096}));  // 1000 + 1000 + 48 rows, then 904
+  EXPECT_EQ(r.Scan(ScanOptions{.row_groups = std::vector<int>{3}}).status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(r.Scan(ScanOptions{.batch_rows = 0}).status().code(), ErrorCode::kInvalidArgument);
 }
 
 TEST_F(DuckDbFiles, ProjectionByFieldIdAndRowPositions) {
@@ -99,12 +115,22 @@ TEST_F(DuckDbFiles, ProjectionByFieldIdAndRowPositions) {
   EXPECT_EQ(projected->field(2).name, "li");
   EXPECT_EQ(projected->field(3).name, "_pos");
   EXPECT_EQ(projected->field(3).id, kRowPositionFieldId);
+  EXPECT_EQ(r.row_group_first_row(1), 2048);
+  EXPECT_EQ(r.row_group_first_row(2), 4096);
+  // Batches of 700 rows: boundaries fall inside pages and never span row groups.
+  scan.batch_rows = 700;
+  auto stream = r.Scan(scan);
+  ASSERT_TRUE(stream.ok()) << stream.status().ToString();
   int64_t expected_pos = 0;
-  for (int g = 0; g < r.num_row_groups(); ++g) {
-    EXPECT_EQ(r.row_group_first_row(g), expected_pos);
-    RecordBatch batch;
-    ASSERT_TRUE(r.ReadRowGroup(g, scan, &batch).ok());
+  RecordBatch batch;
+  while (true) {
+    auto more = (*stream)->Next(&batch);
+    ASSERT_TRUE(more.ok()) << more.status().ToString();
+    if (!*more) break;
     ASSERT_TRUE(batch.Validate().ok()) << batch.Validate().ToString();
+    EXPECT_EQ((*stream)->first_row(), expected_pos);
+    const int g = (*stream)->row_group();
+    EXPECT_LE(expected_pos + batch.num_rows(), r.row_group_first_row(g) + r.row_group_num_rows(g));
     for (int64_t i = 0; i < batch.num_rows(); ++i, ++expected_pos) {
       // The file is sorted by id, so a row's id is its position.
       ASSERT_EQ(batch.column(3).Value<int64_t>(i), expected_pos);

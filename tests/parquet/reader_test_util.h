@@ -16,21 +16,29 @@
 
 namespace icesync::parquet::testing {
 
-inline Result<std::vector<std::string>> ReadRows(std::unique_ptr<ByteSource> source, ReaderOptions options = {}) {
+// Every row of the file scanned with `scan`, as canonical JSONL rows; checks each batch.
+inline Result<std::vector<std::string>> ReadRows(std::unique_ptr<ByteSource> source, ReaderOptions options = {},
+                                                 ScanOptions scan = {}) {
   ASSIGN_OR_RETURN(auto reader, ParquetReader::Open(std::move(source), options));
+  ASSIGN_OR_RETURN(auto stream, reader->Scan(scan));
   std::vector<std::string> rows;
-  for (int g = 0; g < reader->num_row_groups(); ++g) {
-    RecordBatch batch;
-    RETURN_IF_ERROR(reader->ReadRowGroup(g, ScanOptions{}, &batch));
+  RecordBatch batch;
+  while (true) {
+    ASSIGN_OR_RETURN(bool more, stream->Next(&batch));
+    if (!more) break;
     RETURN_IF_ERROR(batch.Validate());
+    if (batch.num_rows() < 1 || batch.num_rows() > scan.batch_rows) {
+      return Internal("batch of {} rows, the scan asked for 1 to {}", batch.num_rows(), scan.batch_rows);
+    }
     for (int64_t r = 0; r < batch.num_rows(); ++r) rows.push_back(ParquetCanonicalRow(batch, r, reader->file_schema()));
   }
   return rows;
 }
 
-inline Result<std::vector<std::string>> ReadRows(const std::string& path, ReaderOptions options = {}) {
+inline Result<std::vector<std::string>> ReadRows(const std::string& path, ReaderOptions options = {},
+                                                 ScanOptions scan = {}) {
   ASSIGN_OR_RETURN(auto source, OpenFileSource(path));
-  return ReadRows(std::move(source), options);
+  return ReadRows(std::move(source), options, std::move(scan));
 }
 
 inline std::vector<std::string> ReadLines(const std::string& path) {

@@ -20,10 +20,14 @@ std::string ReadAllCanonical(const std::string& path, const Schema& expected_sch
   EXPECT_TRUE(*(*reader)->schema() == expected_schema);
   if (row_groups) *row_groups = (*reader)->num_row_groups();
   std::string out;
-  for (int rg = 0; rg < (*reader)->num_row_groups(); ++rg) {
-    RecordBatch batch;
-    Status st = (*reader)->ReadRowGroup(rg, ScanOptions{}, &batch);
-    EXPECT_TRUE(st.ok()) << st.ToString();
+  auto scan = (*reader)->Scan(ScanOptions{});
+  EXPECT_TRUE(scan.ok()) << scan.status().ToString();
+  if (!scan.ok()) return "";
+  RecordBatch batch;
+  while (true) {
+    auto more = (*scan)->Next(&batch);
+    EXPECT_TRUE(more.ok()) << more.status().ToString();
+    if (!more.ok() || !*more) break;
     for (int64_t r = 0; r < batch.num_rows(); ++r) {
       out += CanonicalRow(batch, r);
       out.push_back('\n');
@@ -74,9 +78,9 @@ TEST(WriterOwnReader, ManyRowGroupsAndFooter) {
 }
 
 // The reader decodes into the buffers of the batch it is given when that batch has the
-// projected schema (kept from the previous row group) and spreads nulls in place. One batch
-// reused over row groups with and without nulls, and over a projection in between, must
-// read what fresh batches read.
+// scan's schema (kept from the previous batch) and spreads nulls in place. One batch reused
+// over row groups with and without nulls, and over a projection in between, must read what
+// fresh batches read.
 TEST(WriterOwnReader, ReusedBatchReadsTheSameRows) {
   TempDir dir;
   auto schema = testdata::AllTypesSchema();
@@ -95,20 +99,31 @@ TEST(WriterOwnReader, ReusedBatchReadsTheSameRows) {
   ASSERT_TRUE(reader.ok()) << reader.status().ToString();
   ASSERT_EQ((*reader)->num_row_groups(), 3);  // one per Write: nulls, none, nulls
 
-  ScanOptions projection{.field_ids = {2, 7}};
-  RecordBatch reused;
+  // Two scans in step over the same batch object: a full one and a projection, whose batch
+  // of another schema replaces the full one's (and the other way round), against a
+  // projection scan into batches of its own.
+  ScanOptions projection{.field_ids = {2, 7}, .batch_rows = 1000};
+  auto full = (*reader)->Scan(ScanOptions{.batch_rows = 1000});
+  auto projected = (*reader)->Scan(projection);
+  auto projected_alone = (*reader)->Scan(projection);
+  ASSERT_TRUE(full.ok() && projected.ok() && projected_alone.ok());
+  RecordBatch reused, alone;
   std::string all;
-  for (int rg = 0; rg < (*reader)->num_row_groups(); ++rg) {
-    ASSERT_TRUE((*reader)->ReadRowGroup(rg, ScanOptions{}, &reused).ok());
+  int batches = 0;
+  while (true) {
+    auto more = (*full)->Next(&reused);
+    ASSERT_TRUE(more.ok()) << more.status().ToString();
+    if (!*more) break;
+    ++batches;
     ASSERT_TRUE(reused.Validate().ok());
     for (int64_t r = 0; r < reused.num_rows(); ++r) all += CanonicalRow(reused, r) + "\n";
-    // The projection replaces the batch; the next row group gets a full one again.
-    RecordBatch fresh;
-    ASSERT_TRUE((*reader)->ReadRowGroup(rg, projection, &fresh).ok());
-    ASSERT_TRUE((*reader)->ReadRowGroup(rg, projection, &reused).ok());
-    ASSERT_EQ(reused.num_rows(), fresh.num_rows());
-    for (int64_t r = 0; r < fresh.num_rows(); ++r) ASSERT_EQ(CanonicalRow(reused, r), CanonicalRow(fresh, r));
+    ASSERT_TRUE(*(*projected)->Next(&reused));
+    ASSERT_TRUE(*(*projected_alone)->Next(&alone));
+    ASSERT_EQ(reused.num_rows(), alone.num_rows());
+    ASSERT_EQ(reused.num_columns(), 2u);
+    for (int64_t r = 0; r < alone.num_rows(); ++r) ASSERT_EQ(CanonicalRow(reused, r), CanonicalRow(alone, r));
   }
+  EXPECT_EQ(batches, 9);
   EXPECT_EQ(all, testdata::CanonicalJsonl(written));
 }
 

@@ -153,10 +153,13 @@ void ExpectRowsInTheirPartitions(const std::string& table_dir) {
     ASSERT_TRUE(local.ok()) << local.status().ToString();
     auto reader = parquet::ParquetReader::Open(*local);
     ASSERT_TRUE(reader.ok()) << reader.status().ToString();
-    for (int rg = 0; rg < (*reader)->num_row_groups(); ++rg) {
-      RecordBatch batch;
-      Status st = (*reader)->ReadRowGroup(rg, parquet::ScanOptions{}, &batch);
-      ASSERT_TRUE(st.ok()) << st.ToString();
+    auto scan = (*reader)->Scan(parquet::ScanOptions{});
+    ASSERT_TRUE(scan.ok()) << scan.status().ToString();
+    RecordBatch batch;
+    while (true) {
+      auto more = (*scan)->Next(&batch);
+      ASSERT_TRUE(more.ok()) << more.status().ToString();
+      if (!*more) break;
       for (size_t p = 0; p < spec->fields().size(); ++p) {
         const iceberg::PartitionField& pf = spec->fields()[p];
         std::optional<size_t> column;
