@@ -84,6 +84,9 @@ class FixedDictionary {
 };
 
 // Byte-string values (BYTE_ARRAY, or FIXED_LEN_BYTE_ARRAY when all have one length).
+// A slot holds the entry's index + 1 and the low 32 bits of its hash, so a probe compares
+// bytes only when the hashes agree and rehashing never reads the entries (the table stays
+// below 2^32 slots: indices are 32-bit).
 class BytesDictionary {
  public:
   // `fixed_length` > 0: PLAIN encoding has no length prefixes (FIXED_LEN_BYTE_ARRAY).
@@ -101,11 +104,14 @@ class BytesDictionary {
   void Clear();
 
  private:
+  struct Slot {
+    uint32_t index_plus_1;  // 0: empty
+    uint32_t hash;
+  };
   void Rehash(size_t capacity);
 
   int fixed_length_;
-  std::vector<uint32_t> slots_;
-  std::vector<uint64_t> hashes_;  // per entry, so rehashing does not rehash the bytes
+  std::vector<Slot> slots_;
   size_t mask_ = 0;
   std::string data_;
   std::vector<size_t> offsets_{0};

@@ -3,6 +3,7 @@
 // stored in the dictionary. Values are read straight from the ColumnVector buffers through a
 // per-source accessor that the compiler inlines into the append loop (no per-value virtual
 // calls), and min/max are updated only when a value is new to the dictionary.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -179,6 +180,14 @@ class TypedColumnWriter final : public ColumnWriter {
   Status AppendRange(const uint8_t* valid, int64_t offset, int64_t n, Get get) {
     const int64_t end = offset + n;
     for (int64_t i = offset; i < end; ++i) {
+      if constexpr (std::is_arithmetic_v<V>) {
+        if (!dictionary_mode_ && valid == nullptr) {
+          int64_t next;
+          RETURN_IF_ERROR(AppendPlainRun(i, end, get, &next));
+          i = next - 1;  // next > i
+          continue;
+        }
+      }
       if (optional_) {
         uint8_t present = valid ? valid[i] : 1;
         page_levels_.push_back(present);
@@ -213,6 +222,61 @@ class TypedColumnWriter final : public ColumnWriter {
       }
       if (page_raw_bytes_ >= options_.page_size || page_rows_ >= kMaxPageRows) RETURN_IF_ERROR(PageFull());
     }
+    return Status::OK();
+  }
+
+  // The PLAIN, null-free case of the loop in AppendRange for fixed-width values, a run at a
+  // time: takes the values from `begin` up to `end` or until the page is full (the same values
+  // the loop would put in this page, so the bytes are the same), then ends the page if full.
+  template <typename Get>
+  Status AppendPlainRun(int64_t begin, int64_t end, Get get, int64_t* next) {
+    constexpr int64_t kWidth = sizeof(V);
+    // The loop ends a page after the value that takes page_raw_bytes_ to page_size or more
+    // (page_raw_bytes_ < page_size here: a full page has been flushed), or at kMaxPageRows.
+    const int64_t fit = std::max<int64_t>(1, (options_.page_size - page_raw_bytes_ + kWidth - 1) / kWidth);
+    const int64_t n = std::min({end - begin, fit, kMaxPageRows - page_rows_});
+    if (optional_) page_levels_.insert(page_levels_.end(), static_cast<size_t>(n), uint8_t{1});
+    const size_t at = page_plain_.size();
+    page_plain_.resize(at + static_cast<size_t>(n * kWidth));
+    char* dst = page_plain_.data() + at;
+    for (int64_t k = 0; k < n; ++k) {
+      const V v = get(begin + k);
+      std::memcpy(dst + k * kWidth, &v, kWidth);
+    }
+    int64_t k = 0;
+    if (!has_minmax_) {
+      // The first value that is not NaN starts min and max.
+      for (; k < n && !has_minmax_; ++k) {
+        const V v = get(begin + k);
+        if constexpr (Traits::kFloat) {
+          if (std::isnan(v)) {
+            ++chunk_nan_;
+            continue;
+          }
+        }
+        UpdateMinMax(v);
+      }
+    }
+    V lo = min_, hi = max_;
+    for (; k < n; ++k) {
+      const V v = get(begin + k);
+      if constexpr (Traits::kFloat) {
+        if (std::isnan(v)) {
+          ++chunk_nan_;
+          continue;
+        }
+      }
+      // As UpdateMinMax: only a strictly smaller (larger) value replaces the bound, which
+      // keeps the first of -0.0 and 0.0.
+      lo = v < lo ? v : lo;
+      hi = hi < v ? v : hi;
+    }
+    min_ = lo;
+    max_ = hi;
+    page_raw_bytes_ += n * kWidth;
+    page_rows_ += n;
+    *next = begin + n;  // n >= 1
+    if (page_raw_bytes_ >= options_.page_size || page_rows_ >= kMaxPageRows) return PageFull();
     return Status::OK();
   }
 
