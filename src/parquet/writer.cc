@@ -17,6 +17,10 @@ namespace {
 // Rows handed to the column writers between row-group size checks.
 constexpr int64_t kSliceRows = 64 * 1024;
 constexpr char kMagic[] = "PAR1";
+// zstd's own default is 3. On bench/parquet_bench's 10M mixed rows level 2 writes a file
+// 1.5% larger with about a quarter less compression time (compression was ~40% of the
+// writer's CPU at level 3); level -1 (fast) is 5% larger, level 1 20% larger there.
+constexpr int kDefaultZstdLevel = 2;
 }  // namespace
 
 Result<CompressionCodec> ParseCompressionCodec(const std::string& name) {
@@ -49,6 +53,7 @@ Result<std::unique_ptr<ParquetWriter>> ParquetWriter::Open(const std::string& pa
   ColumnWriterOptions copts;
   copts.codec = options.compression;
   copts.compression_level = options.compression_level;
+  if (copts.compression_level == 0 && copts.codec == CompressionCodec::ZSTD) copts.compression_level = kDefaultZstdLevel;
   copts.page_size = options.page_size;
   copts.dictionary_page_size_limit = options.dictionary_page_size_limit;
   copts.enable_dictionary = options.enable_dictionary;

@@ -35,7 +35,8 @@ namespace icesync::parquet {
 
 struct WriterOptions {
   CompressionCodec compression = CompressionCodec::ZSTD;
-  int compression_level = 0;  // 0: the codec's default (zstd 3)
+  // 0: the writer's default: zstd level 2 (kDefaultZstdLevel in writer.cc), gzip's 6.
+  int compression_level = 0;
   int64_t row_group_size = int64_t{128} << 20;  // target encoded, uncompressed bytes per row group
   int64_t page_size = 1 << 20;
   int64_t dictionary_page_size_limit = 1 << 20;
