@@ -62,8 +62,7 @@ uint64_t HashBytes(const char* p, size_t n) {
   return Fold(a ^ kK2, b ^ h);
 }
 
-uint32_t BytesDictionary::GetOrInsert(std::string_view v, bool* inserted) {
-  const uint32_t h = static_cast<uint32_t>(HashBytes(v.data(), v.size()));
+uint32_t BytesDictionary::GetOrInsert(std::string_view v, uint32_t h, bool* inserted) {
   size_t slot = h & mask_;
   while (true) {
     const Slot s = slots_[slot];

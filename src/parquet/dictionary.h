@@ -92,7 +92,17 @@ class BytesDictionary {
   // `fixed_length` > 0: PLAIN encoding has no length prefixes (FIXED_LEN_BYTE_ARRAY).
   explicit BytesDictionary(int fixed_length = 0) : fixed_length_(fixed_length) { Rehash(1024); }
 
-  uint32_t GetOrInsert(std::string_view v, bool* inserted);
+  uint32_t GetOrInsert(std::string_view v, bool* inserted) { return GetOrInsert(v, Hash(v), inserted); }
+  // The same, with `hash` = Hash(v) computed earlier (see DictionaryLookahead).
+  uint32_t GetOrInsert(std::string_view v, uint32_t hash, bool* inserted);
+  static uint32_t Hash(std::string_view v) { return static_cast<uint32_t>(HashBytes(v.data(), v.size())); }
+  // Cache hints for a value looked up soon: its slot, and (once the slot is cached) the
+  // bytes of the entry in that slot. Only hints: any hash is harmless.
+  void PrefetchSlot(uint32_t hash) const { __builtin_prefetch(&slots_[hash & mask_]); }
+  void PrefetchEntry(uint32_t hash) const {
+    const Slot s = slots_[hash & mask_];
+    if (s.index_plus_1 != 0) __builtin_prefetch(data_.data() + offsets_[s.index_plus_1 - 1]);
+  }
 
   size_t size() const { return offsets_.size() - 1; }
   std::string_view value(size_t i) const {

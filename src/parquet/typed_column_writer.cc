@@ -62,6 +62,45 @@ struct BytesTraits {
   static Dict MakeDict(int fixed_length) { return Dict(kFixed ? fixed_length : 0); }
 };
 
+// Lookups in a dictionary of many strings miss the cache (20,000 customer names outgrow L2),
+// one miss after another. This hashes the value kFar rows ahead of the lookup and prefetches
+// its slot, and kNear rows ahead prefetches the bytes of the entry in that slot, so the
+// misses of consecutive rows overlap. HashOf(i) is right whatever the call pattern: a row
+// whose hash was not staged is hashed on the spot.
+template <typename Dict, typename Get>
+class DictionaryLookahead {
+ public:
+  DictionaryLookahead(const Dict& dict, const Get& get, int64_t end) : dict_(dict), get_(get), end_(end) {}
+
+  uint32_t HashOf(int64_t i) {
+    if (i + kFar < end_) Stage(i + kFar);
+    if (i + kNear < end_) {
+      const Staged& s = ring_[(i + kNear) & kMask];
+      if (s.row == i + kNear) dict_.PrefetchEntry(s.hash);
+    }
+    const Staged& s = ring_[i & kMask];
+    return s.row == i ? s.hash : Dict::Hash(get_(i));
+  }
+
+ private:
+  static constexpr int64_t kFar = 16, kNear = 8, kMask = 31;
+  struct Staged {
+    int64_t row = -1;
+    uint32_t hash = 0;
+  };
+  void Stage(int64_t row) {
+    Staged& s = ring_[row & kMask];
+    s.row = row;
+    s.hash = Dict::Hash(get_(row));
+    dict_.PrefetchSlot(s.hash);
+  }
+
+  const Dict& dict_;
+  const Get& get_;
+  const int64_t end_;
+  Staged ring_[kMask + 1];
+};
+
 template <typename Traits>
 class TypedColumnWriter final : public ColumnWriter {
  public:
@@ -179,6 +218,9 @@ class TypedColumnWriter final : public ColumnWriter {
   template <typename Get>
   Status AppendRange(const uint8_t* valid, int64_t offset, int64_t n, Get get) {
     const int64_t end = offset + n;
+    // Used for BYTE_ARRAY only (below): FIXED_LEN_BYTE_ARRAY decimals are converted into one
+    // buffer that a lookahead would overwrite, and fixed-width dictionaries stay small.
+    [[maybe_unused]] DictionaryLookahead<typename Traits::Dict, Get> lookahead(dict_, get, end);
     for (int64_t i = offset; i < end; ++i) {
       if constexpr (std::is_arithmetic_v<V>) {
         if (!dictionary_mode_ && valid == nullptr) {
@@ -205,7 +247,12 @@ class TypedColumnWriter final : public ColumnWriter {
       bool check_dictionary = false;
       if (dictionary_mode_) {
         bool inserted;
-        uint32_t index = dict_.GetOrInsert(v, &inserted);
+        uint32_t index;
+        if constexpr (std::is_same_v<Traits, BytesTraits<false>>) {
+          index = dict_.GetOrInsert(v, lookahead.HashOf(i), &inserted);
+        } else {
+          index = dict_.GetOrInsert(v, &inserted);
+        }
         page_indices_.push_back(index);
         if (inserted) {
           UpdateMinMax(v);
