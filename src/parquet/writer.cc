@@ -76,7 +76,7 @@ Result<std::unique_ptr<ParquetWriter>> ParquetWriter::Open(const std::string& pa
   w->pool_ = std::make_unique<ColumnEncodePool>(threads);
   w->column_order_.resize(w->columns_.size());
   std::iota(w->column_order_.begin(), w->column_order_.end(), 0);
-  w->column_seconds_.assign(w->columns_.size(), 0.0);
+  w->column_seconds_.assign(w->columns_.size(), TaskSeconds{});
   md.key_value_metadata.push_back({"iceberg.schema", SchemaToJson(*schema).dump()});
   for (const KeyValue& kv : options.key_value_metadata) md.key_value_metadata.push_back(kv);
   md.created_by = ICESYNC_CREATED_BY;
@@ -154,11 +154,14 @@ Status ParquetWriter::ForEachColumn(const std::function<Status(size_t)>& task) {
   std::vector<Status> statuses = pool_->Run(column_order_, [&](int c) {
     const Clock::time_point start = Clock::now();
     Status st = task(static_cast<size_t>(c));
-    column_seconds_[c] = std::chrono::duration<double>(Clock::now() - start).count();
+    TaskSeconds& t = column_seconds_[c];
+    t.before_last = t.last;
+    t.last = std::chrono::duration<double>(Clock::now() - start).count();
     return st;
   });
-  std::stable_sort(column_order_.begin(), column_order_.end(),
-                   [&](int a, int b) { return column_seconds_[a] > column_seconds_[b]; });
+  std::stable_sort(column_order_.begin(), column_order_.end(), [&](int a, int b) {
+    return column_seconds_[a].estimate() > column_seconds_[b].estimate();
+  });
   for (size_t c = 0; c < statuses.size(); ++c) {
     if (!statuses[c].ok()) {
       const Field& f = columns_[c]->field();

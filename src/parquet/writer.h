@@ -17,6 +17,7 @@
 // Each column's SchemaElement carries the Iceberg field_id; the footer carries created_by
 // (ICESYNC_CREATED_BY), the "iceberg.schema" key-value entry and TypeDefinedOrder column
 // orders. Close() returns the metrics an Iceberg manifest entry needs.
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -102,10 +103,16 @@ class ParquetWriter {
   std::unique_ptr<FileSink> sink_;
   std::vector<std::unique_ptr<ColumnWriter>> columns_;
   std::unique_ptr<ColumnEncodePool> pool_;
-  // Column indices, slowest first by column_seconds_ (the time of each column's last task),
-  // the order the pool claims them in. Only scheduling depends on it, never the bytes.
+  // Column indices in the order the pool claims them: slowest first by the longer of each
+  // column's last two tasks. Not just the last: a column compresses a page every few slices,
+  // so its time alternates, and ordering by the last task alone would put a column last
+  // just when its page is due. Only scheduling depends on this, never the bytes.
   std::vector<int> column_order_;
-  std::vector<double> column_seconds_;
+  struct TaskSeconds {
+    double last = 0, before_last = 0;
+    double estimate() const { return std::max(last, before_last); }
+  };
+  std::vector<TaskSeconds> column_seconds_;
   FileMetaData metadata_;
   int64_t num_rows_ = 0;
   int64_t row_group_rows_ = 0;
