@@ -290,22 +290,11 @@ class TypedColumnWriter final : public ColumnWriter {
       const V v = get(begin + k);
       std::memcpy(dst + k * kWidth, &v, kWidth);
     }
-    int64_t k = 0;
-    if (!has_minmax_) {
-      // The first value that is not NaN starts min and max.
-      for (; k < n && !has_minmax_; ++k) {
-        const V v = get(begin + k);
-        if constexpr (Traits::kFloat) {
-          if (std::isnan(v)) {
-            ++chunk_nan_;
-            continue;
-          }
-        }
-        UpdateMinMax(v);
-      }
-    }
+    // As UpdateMinMax: NaN is skipped, the first value starts the bounds, and only a strictly
+    // smaller (larger) value replaces one, which keeps the first of -0.0 and 0.0.
+    bool has = has_minmax_;
     V lo = min_, hi = max_;
-    for (; k < n; ++k) {
+    for (int64_t k = 0; k < n; ++k) {
       const V v = get(begin + k);
       if constexpr (Traits::kFloat) {
         if (std::isnan(v)) {
@@ -313,11 +302,11 @@ class TypedColumnWriter final : public ColumnWriter {
           continue;
         }
       }
-      // As UpdateMinMax: only a strictly smaller (larger) value replaces the bound, which
-      // keeps the first of -0.0 and 0.0.
-      lo = v < lo ? v : lo;
-      hi = hi < v ? v : hi;
+      lo = !has || v < lo ? v : lo;
+      hi = !has || hi < v ? v : hi;
+      has = true;
     }
+    has_minmax_ = has;
     min_ = lo;
     max_ = hi;
     page_raw_bytes_ += n * kWidth;
