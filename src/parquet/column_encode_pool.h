@@ -11,7 +11,7 @@
 //
 // Tasks are claimed in the order the caller gives: longest first (by the last round's time)
 // keeps the threads evenly busy. The calling thread works too, so `threads` = 1 starts no
-// thread at all and runs everything inline.
+// thread at all and runs everything inline. One caller at a time: Run() is not reentrant.
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
