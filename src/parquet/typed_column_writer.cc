@@ -18,6 +18,8 @@ namespace icesync::parquet {
 namespace {
 
 constexpr int64_t kMaxPageRows = 1 << 20;
+// Dictionary size (entries) from which string lookups look ahead (DictionaryLookahead).
+constexpr size_t kLookaheadEntries = 1024;
 // Parquet statistics of byte arrays longer than this are truncated (and marked inexact).
 constexpr size_t kMaxStatisticsBytes = 64;
 
@@ -219,8 +221,11 @@ class TypedColumnWriter final : public ColumnWriter {
   Status AppendRange(const uint8_t* valid, int64_t offset, int64_t n, Get get) {
     const int64_t end = offset + n;
     // Used for BYTE_ARRAY only (below): FIXED_LEN_BYTE_ARRAY decimals are converted into one
-    // buffer that a lookahead would overwrite, and fixed-width dictionaries stay small.
+    // buffer that a lookahead would overwrite, and fixed-width dictionaries stay small. And
+    // only once the dictionary has outgrown the L1 cache: for a few values it costs more
+    // than it saves.
     [[maybe_unused]] DictionaryLookahead<typename Traits::Dict, Get> lookahead(dict_, get, end);
+    [[maybe_unused]] const bool look_ahead = dict_.size() >= kLookaheadEntries;
     for (int64_t i = offset; i < end; ++i) {
       if constexpr (std::is_arithmetic_v<V>) {
         if (!dictionary_mode_ && valid == nullptr) {
@@ -249,7 +254,7 @@ class TypedColumnWriter final : public ColumnWriter {
         bool inserted;
         uint32_t index;
         if constexpr (std::is_same_v<Traits, BytesTraits<false>>) {
-          index = dict_.GetOrInsert(v, lookahead.HashOf(i), &inserted);
+          index = look_ahead ? dict_.GetOrInsert(v, lookahead.HashOf(i), &inserted) : dict_.GetOrInsert(v, &inserted);
         } else {
           index = dict_.GetOrInsert(v, &inserted);
         }
