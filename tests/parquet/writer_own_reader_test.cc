@@ -94,7 +94,10 @@ TEST(WriterOwnReader, LargeStringDictionaryRoundTrips) {
   }
   for (auto& b : batches) ptrs.push_back(&b);
   WriterOptions options;
+  // Several 64Ki-row slices per row group: the dictionary persists from one slice to the
+  // next, which is when lookups look ahead. The ~5,650 distinct names take ~150 KiB.
   options.row_group_size = 1 << 20;
+  options.dictionary_page_size_limit = 192 << 10;
   std::string path = dir.file("names.parquet");
   testdata::WriteBatches(path, schema, ptrs, options);
   int row_groups = 0;
@@ -102,8 +105,8 @@ TEST(WriterOwnReader, LargeStringDictionaryRoundTrips) {
   EXPECT_GT(row_groups, 1);
   auto reader = ParquetReader::Open(path);
   ASSERT_TRUE(reader.ok());
-  // A lookup that missed its entry would insert a duplicate, and 210,000 entries would
-  // overflow the 1 MiB dictionary into PLAIN pages.
+  // A lookup that missed its entry would insert a duplicate, and the duplicates would
+  // overflow the dictionary's size limit into PLAIN pages.
   for (const RowGroup& rg : (*reader)->metadata().row_groups) {
     for (const PageEncodingStats& s : rg.columns[0].meta_data->encoding_stats) {
       if (s.page_type == PageType::DATA_PAGE) {
