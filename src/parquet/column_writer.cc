@@ -132,17 +132,17 @@ Status ColumnWriter::WriteChunk(FileSink& sink, ColumnChunk* chunk) {
   ColumnMetaData& md = *finished_;
   const int64_t start = sink.position();
   if (!dictionary_page_.empty()) {
-    RETURN_IF_ERROR(sink.Append(dictionary_page_));
     md.dictionary_page_offset = start;
+    RETURN_IF_ERROR(sink.AppendAndClear(&dictionary_page_));
   }
   md.data_page_offset = sink.position();
-  RETURN_IF_ERROR(sink.Append(chunk_pages_));
+  // A sink writing in the background takes the buffer; otherwise its capacity is kept for
+  // the next chunk, up to a limit.
+  RETURN_IF_ERROR(sink.AppendAndClear(&chunk_pages_));
+  if (chunk_pages_.capacity() > (64 << 20)) chunk_pages_.shrink_to_fit();
   chunk->file_offset = start;
   chunk->meta_data = std::move(md);
   finished_.reset();
-  dictionary_page_.clear();
-  chunk_pages_.clear();
-  if (chunk_pages_.capacity() > (64 << 20)) chunk_pages_.shrink_to_fit();
   return Status::OK();
 }
 

@@ -83,6 +83,9 @@ Result<std::unique_ptr<ParquetWriter>> ParquetWriter::Open(const std::string& pa
 
   ASSIGN_OR_RETURN(w->sink_, FileSink::Open(path));
   RETURN_IF_ERROR(w->sink_->Append(kMagic));
+  // With encoding threads, the file is written on one more, so a row group's chunks reach
+  // the kernel while the next row group is encoded. At most about one row group is queued.
+  if (threads > 1) RETURN_IF_ERROR(w->sink_->WriteInBackground(options.row_group_size));
   return w;
 }
 
