@@ -1,5 +1,9 @@
 // The writer encodes columns in parallel (WriterOptions::threads); the file must not depend
 // on the thread count, and a column's error must come back as a Status naming the column.
+#include <sys/resource.h>
+
+#include <csignal>
+#include <filesystem>
 #include <stdexcept>
 
 #include <gtest/gtest.h>
@@ -106,6 +110,38 @@ TEST(WriterThreads, FirstFailingColumnIsNamedWhateverTheScheduling) {
     EXPECT_NE(st.message().find("row 500"), std::string::npos) << st.message();
     EXPECT_FALSE((*w)->Close().ok());
   }
+}
+
+// With threads the file is written on a background thread; a failing write must still
+// come back as an error (from a later Write or from Close) and leave no file. The write
+// fails through a file size limit (EFBIG, with SIGXFSZ ignored), restored afterwards.
+TEST(WriterThreads, BackgroundWriteErrorIsReported) {
+  auto schema = testdata::AllTypesSchema();
+  RecordBatch batch = testdata::AllTypesBatch(schema, 20000);
+  TempDir dir;
+  const std::string path = dir.file("big.parquet");
+  WriterOptions options;
+  options.threads = 2;
+  options.row_group_size = 256 << 10;
+  struct rlimit old_limit;
+  ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &old_limit), 0);
+  auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
+  struct rlimit small = old_limit;
+  small.rlim_cur = 512 << 10;
+  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &small), 0);
+  Status st;
+  {
+    auto w = ParquetWriter::Open(path, schema, options);
+    ASSERT_TRUE(w.ok()) << w.status().ToString();
+    for (int i = 0; i < 10 && st.ok(); ++i) st = (*w)->Write(batch);
+    if (st.ok()) st = (*w)->Close().status();
+  }
+  setrlimit(RLIMIT_FSIZE, &old_limit);
+  std::signal(SIGXFSZ, old_handler);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.code(), ErrorCode::kIOError) << st.ToString();
+  EXPECT_NE(st.message().find(path), std::string::npos) << st.ToString();
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
 }
 
 TEST(ColumnEncodePool, RunsEveryTaskOnceAndTurnsExceptionsIntoStatuses) {
