@@ -12,7 +12,9 @@
 // that leaves nothing behind.
 //
 // Columns are encoded and compressed in parallel (options.threads), a slice of rows at a
-// time: Write() returns when the batch is encoded, so the caller may reuse it at once.
+// time: Write() returns when the batch is encoded, so the caller may reuse it at once. With
+// more than one thread, finished row groups are also written to the file on a thread of the
+// FileSink's own, while the next one is encoded.
 //
 // Each column's SchemaElement carries the Iceberg field_id; the footer carries created_by
 // (ICESYNC_CREATED_BY), the "iceberg.schema" key-value entry and TypeDefinedOrder column
