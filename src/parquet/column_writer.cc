@@ -20,8 +20,7 @@ Status ColumnWriter::CheckRequired(const ColumnVector& column, int64_t offset, i
   const uint8_t* valid = column.validity().data();
   for (int64_t i = offset; i < offset + n; ++i) {
     if (!valid[i]) {
-      return InvalidArgument("column '{}' (field id {}) is required but row {} of the batch is null",
-                             field_.name, field_.id, i);
+      return InvalidArgument("required, but row {} of the batch is null", i);
     }
   }
   return Status::OK();
@@ -31,7 +30,7 @@ Status ColumnWriter::AppendPage(PageType type, const std::string& body, int32_t 
                                 Encoding encoding, std::string* dest, int64_t* uncompressed,
                                 int64_t* compressed) {
   if (body.size() > INT32_MAX) {
-    return InvalidArgument("column '{}': a page exceeds 2 GiB; values this large cannot be written", field_.name);
+    return InvalidArgument("a page exceeds 2 GiB; values this large cannot be written");
   }
   RETURN_IF_ERROR(Compress(options_.codec, reinterpret_cast<const uint8_t*>(body.data()), body.size(),
                            &compressed_, options_.compression_level));
@@ -79,27 +78,23 @@ Status ColumnWriter::FlushPage() {
   return Status::OK();
 }
 
-Status ColumnWriter::WriteChunk(FileSink& sink, ColumnChunk* chunk) {
+Status ColumnWriter::FinishChunk() {
   RETURN_IF_ERROR(FlushPage());
   ColumnMetaData md;
   md.type = *element_.type;
   md.path_in_schema = {field_.name};
   md.codec = options_.codec;
   md.num_values = chunk_rows_;
-  int64_t start = sink.position();
   int64_t uncompressed = chunk_uncompressed_, compressed = chunk_compressed_;
+  dictionary_page_.clear();
   if (dictionary_pages_ > 0) {
-    std::string dict_body, dict_page;
+    std::string dict_body;
     int32_t count = 0;
     EncodeDictionary(&dict_body, &count);
-    RETURN_IF_ERROR(AppendPage(PageType::DICTIONARY_PAGE, dict_body, count, Encoding::PLAIN, &dict_page,
+    RETURN_IF_ERROR(AppendPage(PageType::DICTIONARY_PAGE, dict_body, count, Encoding::PLAIN, &dictionary_page_,
                                &uncompressed, &compressed));
-    RETURN_IF_ERROR(sink.Append(dict_page));
-    md.dictionary_page_offset = start;
     md.encoding_stats.push_back({PageType::DICTIONARY_PAGE, Encoding::PLAIN, 1});
   }
-  md.data_page_offset = sink.position();
-  RETURN_IF_ERROR(sink.Append(chunk_pages_));
   md.total_uncompressed_size = uncompressed;
   md.total_compressed_size = compressed;
   // Encodings in use: PLAIN for the dictionary page and/or plain data pages.
@@ -124,15 +119,30 @@ Status ColumnWriter::WriteChunk(FileSink& sink, ColumnChunk* chunk) {
   if (metrics_.nan_count) *metrics_.nan_count += chunk_nan_;
   if (min && (!metrics_.min || min->Compare(*metrics_.min) < 0)) metrics_.min = std::move(min);
   if (max && (!metrics_.max || max->Compare(*metrics_.max) > 0)) metrics_.max = std::move(max);
+  finished_ = std::move(md);
 
-  chunk->file_offset = start;
-  chunk->meta_data = std::move(md);
-
-  chunk_pages_.clear();
-  if (chunk_pages_.capacity() > (64 << 20)) chunk_pages_.shrink_to_fit();
   chunk_uncompressed_ = chunk_compressed_ = chunk_rows_ = chunk_nulls_ = chunk_nan_ = 0;
   dictionary_pages_ = plain_pages_ = 0;
   ResetChunk();
+  return Status::OK();
+}
+
+Status ColumnWriter::WriteChunk(FileSink& sink, ColumnChunk* chunk) {
+  if (!finished_) return Internal("column chunk written before it was finished");
+  ColumnMetaData& md = *finished_;
+  const int64_t start = sink.position();
+  if (!dictionary_page_.empty()) {
+    md.dictionary_page_offset = start;
+    RETURN_IF_ERROR(sink.AppendAndClear(&dictionary_page_));
+  }
+  md.data_page_offset = sink.position();
+  // A sink writing in the background takes the buffer; otherwise its capacity is kept for
+  // the next chunk, up to a limit.
+  RETURN_IF_ERROR(sink.AppendAndClear(&chunk_pages_));
+  if (chunk_pages_.capacity() > (64 << 20)) chunk_pages_.shrink_to_fit();
+  chunk->file_offset = start;
+  chunk->meta_data = std::move(md);
+  finished_.reset();
   return Status::OK();
 }
 

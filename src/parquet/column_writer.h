@@ -7,6 +7,10 @@
 // Encoding: RLE_DICTIONARY while the dictionary stays under its size limit and pays for
 // itself on the first page, otherwise PLAIN (a chunk may switch from dictionary to PLAIN
 // part way, as parquet-mr and arrow do). Optional columns carry RLE definition levels.
+//
+// A ColumnWriter is used by one thread at a time and shares nothing with other columns, so
+// the ParquetWriter appends to and finishes its columns in parallel. Its errors do not name
+// the column: the ParquetWriter adds the column's name and field id.
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -54,7 +58,12 @@ class ColumnWriter {
   // Memory held by compressed pages of the current chunk.
   int64_t buffered_compressed_bytes() const { return static_cast<int64_t>(chunk_pages_.size()); }
 
-  // Writes the current chunk to `sink` and describes it in *chunk; the next chunk starts empty.
+  // Ends the current chunk: flushes its last page, encodes the dictionary page, statistics
+  // and metadata (all but the file offsets) and adds them to metrics(). Touches only this
+  // column, so the writer runs it for all columns in parallel.
+  Status FinishChunk();
+  // Appends the chunk FinishChunk() ended to `sink` and describes it in *chunk; the next
+  // chunk starts empty.
   Status WriteChunk(FileSink& sink, ColumnChunk* chunk);
 
   const ColumnFileMetrics& metrics() const { return metrics_; }
@@ -99,6 +108,9 @@ class ColumnWriter {
 
   // The current chunk.
   std::string chunk_pages_;  // data pages, compressed, with headers
+  // Set by FinishChunk for WriteChunk: the dictionary page (empty if none) and the metadata.
+  std::string dictionary_page_;
+  std::optional<ColumnMetaData> finished_;
   int64_t chunk_uncompressed_ = 0;
   int64_t chunk_compressed_ = 0;
   int64_t chunk_rows_ = 0;

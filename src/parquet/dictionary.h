@@ -84,12 +84,25 @@ class FixedDictionary {
 };
 
 // Byte-string values (BYTE_ARRAY, or FIXED_LEN_BYTE_ARRAY when all have one length).
+// A slot holds the entry's index + 1 and the low 32 bits of its hash, so a probe compares
+// bytes only when the hashes agree and rehashing never reads the entries (the table stays
+// below 2^32 slots: indices are 32-bit).
 class BytesDictionary {
  public:
   // `fixed_length` > 0: PLAIN encoding has no length prefixes (FIXED_LEN_BYTE_ARRAY).
   explicit BytesDictionary(int fixed_length = 0) : fixed_length_(fixed_length) { Rehash(1024); }
 
-  uint32_t GetOrInsert(std::string_view v, bool* inserted);
+  uint32_t GetOrInsert(std::string_view v, bool* inserted) { return GetOrInsert(v, Hash(v), inserted); }
+  // The same, with `hash` = Hash(v) computed earlier (see DictionaryLookahead).
+  uint32_t GetOrInsert(std::string_view v, uint32_t hash, bool* inserted);
+  static uint32_t Hash(std::string_view v) { return static_cast<uint32_t>(HashBytes(v.data(), v.size())); }
+  // Cache hints for a value looked up soon: its slot, and (once the slot is cached) the
+  // bytes of the entry in that slot. Only hints: any hash is harmless.
+  void PrefetchSlot(uint32_t hash) const { __builtin_prefetch(&slots_[hash & mask_]); }
+  void PrefetchEntry(uint32_t hash) const {
+    const Slot s = slots_[hash & mask_];
+    if (s.index_plus_1 != 0) __builtin_prefetch(data_.data() + offsets_[s.index_plus_1 - 1]);
+  }
 
   size_t size() const { return offsets_.size() - 1; }
   std::string_view value(size_t i) const {
@@ -101,11 +114,14 @@ class BytesDictionary {
   void Clear();
 
  private:
+  struct Slot {
+    uint32_t index_plus_1;  // 0: empty
+    uint32_t hash;
+  };
   void Rehash(size_t capacity);
 
   int fixed_length_;
-  std::vector<uint32_t> slots_;
-  std::vector<uint64_t> hashes_;  // per entry, so rehashing does not rehash the bytes
+  std::vector<Slot> slots_;
   size_t mask_ = 0;
   std::string data_;
   std::vector<size_t> offsets_{0};

@@ -27,6 +27,7 @@ Result<std::unique_ptr<FileSink>> FileSink::Open(const std::string& path) {
 FileSink::~FileSink() { Abort(); }
 
 void FileSink::Abort() {
+  (void)StopBackground(/*write=*/false);
   if (fd_ >= 0) {
     ::close(fd_);
     fd_ = -1;
@@ -55,6 +56,7 @@ Status FileSink::FlushBuffer() {
 
 Status FileSink::Append(std::string_view bytes) {
   if (fd_ < 0) return Internal("append to closed file {}", path_);
+  if (writer_.joinable()) return Enqueue(std::string(bytes));
   position_ += static_cast<int64_t>(bytes.size());
   if (buffer_.size() + bytes.size() <= kBufferSize) {
     buffer_.append(bytes.data(), bytes.size());
@@ -66,8 +68,79 @@ Status FileSink::Append(std::string_view bytes) {
   return Status::OK();
 }
 
+Status FileSink::AppendAndClear(std::string* bytes) {
+  if (fd_ < 0) return Internal("append to closed file {}", path_);
+  if (writer_.joinable()) {
+    std::string taken;
+    taken.swap(*bytes);
+    return Enqueue(std::move(taken));
+  }
+  Status st = Append(*bytes);
+  bytes->clear();
+  return st;
+}
+
+Status FileSink::WriteInBackground(int64_t max_queued_bytes) {
+  if (fd_ < 0) return Internal("background writing of closed file {}", path_);
+  if (writer_.joinable()) return Status::OK();
+  // Small appends buffered so far go out first, on this thread.
+  RETURN_IF_ERROR(FlushBuffer());
+  max_queued_bytes_ = max_queued_bytes;
+  writer_ = std::thread([this] { BackgroundLoop(); });
+  return Status::OK();
+}
+
+Status FileSink::Enqueue(std::string bytes) {
+  const auto n = static_cast<int64_t>(bytes.size());
+  std::unique_lock<std::mutex> lock(mu_);
+  // Room: an empty queue always takes the buffer, however large.
+  changed_.wait(lock, [&] {
+    return !background_error_.ok() || queued_bytes_ == 0 || queued_bytes_ + n <= max_queued_bytes_;
+  });
+  if (!background_error_.ok()) return background_error_;
+  position_ += n;
+  queued_bytes_ += n;
+  queue_.push_back(std::move(bytes));
+  changed_.notify_all();
+  return Status::OK();
+}
+
+void FileSink::BackgroundLoop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (true) {
+    changed_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+    if (queue_.empty() || drop_queue_) return;  // stopping with nothing (more) to write
+    std::string bytes = std::move(queue_.front());
+    queue_.pop_front();
+    lock.unlock();
+    Status st = background_error_.ok() ? WriteAll(bytes.data(), bytes.size()) : Status::OK();
+    const auto n = static_cast<int64_t>(bytes.size());
+    bytes = std::string();  // free the buffer before taking the next
+    lock.lock();
+    if (!st.ok() && background_error_.ok()) background_error_ = std::move(st);
+    queued_bytes_ -= n;
+    changed_.notify_all();
+  }
+}
+
+Status FileSink::StopBackground(bool write) {
+  if (!writer_.joinable()) return Status::OK();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+    drop_queue_ = !write;
+  }
+  changed_.notify_all();
+  writer_.join();
+  std::lock_guard<std::mutex> lock(mu_);
+  queue_.clear();
+  queued_bytes_ = 0;
+  return background_error_;
+}
+
 Status FileSink::Finish() {
   if (fd_ < 0) return Internal("finish of closed file {}", path_);
+  RETURN_IF_ERROR(StopBackground(/*write=*/true));
   RETURN_IF_ERROR(FlushBuffer());
   if (::fsync(fd_) != 0) return IOError("syncing {}: {}", path_, std::strerror(errno));
   if (::close(fd_) != 0) {

@@ -29,19 +29,24 @@ void BitPack(const uint32_t* values, size_t n, int bit_width, std::string* out) 
   out->resize(start + bytes);
   uint8_t* dst = reinterpret_cast<uint8_t*>(out->data()) + start;
   uint64_t acc = 0;
-  int bits = 0;
+  int bits = 0;  // < 32 between values, so a value of up to 32 bits always fits in acc
   size_t o = 0;
   const uint64_t mask = bit_width == 32 ? 0xFFFFFFFFull : ((1ull << bit_width) - 1);
   for (size_t i = 0; i < n; ++i) {
     acc |= (values[i] & mask) << bits;
     bits += bit_width;
-    while (bits >= 8) {
-      dst[o++] = static_cast<uint8_t>(acc);
-      acc >>= 8;
-      bits -= 8;
+    if (bits >= 32) {
+      const uint32_t word = static_cast<uint32_t>(acc);  // little-endian, as the bytes go out
+      std::memcpy(dst + o, &word, 4);
+      o += 4;
+      acc >>= 32;
+      bits -= 32;
     }
   }
-  if (bits > 0) dst[o++] = static_cast<uint8_t>(acc);
+  for (; bits > 0; bits -= 8) {
+    dst[o++] = static_cast<uint8_t>(acc);
+    acc >>= 8;
+  }
 }
 
 void BitUnpack(const uint8_t* in, size_t n, int bit_width, uint32_t* out) {

@@ -3,6 +3,7 @@
 // stored in the dictionary. Values are read straight from the ColumnVector buffers through a
 // per-source accessor that the compiler inlines into the append loop (no per-value virtual
 // calls), and min/max are updated only when a value is new to the dictionary.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -17,6 +18,8 @@ namespace icesync::parquet {
 namespace {
 
 constexpr int64_t kMaxPageRows = 1 << 20;
+// Dictionary size (entries) from which string lookups look ahead (DictionaryLookahead).
+constexpr size_t kLookaheadEntries = 1024;
 // Parquet statistics of byte arrays longer than this are truncated (and marked inexact).
 constexpr size_t kMaxStatisticsBytes = 64;
 
@@ -59,6 +62,45 @@ struct BytesTraits {
     return a < b;  // std::string_view compares as unsigned char
   }
   static Dict MakeDict(int fixed_length) { return Dict(kFixed ? fixed_length : 0); }
+};
+
+// Lookups in a dictionary of many strings miss the cache (20,000 customer names outgrow L2),
+// one miss after another. This hashes the value kFar rows ahead of the lookup and prefetches
+// its slot, and kNear rows ahead prefetches the bytes of the entry in that slot, so the
+// misses of consecutive rows overlap. HashOf(i) is right whatever the call pattern: a row
+// whose hash was not staged is hashed on the spot.
+template <typename Dict, typename Get>
+class DictionaryLookahead {
+ public:
+  DictionaryLookahead(const Dict& dict, const Get& get, int64_t end) : dict_(dict), get_(get), end_(end) {}
+
+  uint32_t HashOf(int64_t i) {
+    if (i + kFar < end_) Stage(i + kFar);
+    if (i + kNear < end_) {
+      const Staged& s = ring_[(i + kNear) & kMask];
+      if (s.row == i + kNear) dict_.PrefetchEntry(s.hash);
+    }
+    const Staged& s = ring_[i & kMask];
+    return s.row == i ? s.hash : Dict::Hash(get_(i));
+  }
+
+ private:
+  static constexpr int64_t kFar = 16, kNear = 8, kMask = 31;
+  struct Staged {
+    int64_t row = -1;
+    uint32_t hash = 0;
+  };
+  void Stage(int64_t row) {
+    Staged& s = ring_[row & kMask];
+    s.row = row;
+    s.hash = Dict::Hash(get_(row));
+    dict_.PrefetchSlot(s.hash);
+  }
+
+  const Dict& dict_;
+  const Get& get_;
+  const int64_t end_;
+  Staged ring_[kMask + 1];
 };
 
 template <typename Traits>
@@ -178,7 +220,21 @@ class TypedColumnWriter final : public ColumnWriter {
   template <typename Get>
   Status AppendRange(const uint8_t* valid, int64_t offset, int64_t n, Get get) {
     const int64_t end = offset + n;
+    // Used for BYTE_ARRAY only (below): FIXED_LEN_BYTE_ARRAY decimals are converted into one
+    // buffer that a lookahead would overwrite, and fixed-width dictionaries stay small. And
+    // only once the dictionary has outgrown the L1 cache: for a few values it costs more
+    // than it saves.
+    [[maybe_unused]] DictionaryLookahead<typename Traits::Dict, Get> lookahead(dict_, get, end);
+    [[maybe_unused]] const bool look_ahead = dict_.size() >= kLookaheadEntries;
     for (int64_t i = offset; i < end; ++i) {
+      if constexpr (std::is_arithmetic_v<V>) {
+        if (!dictionary_mode_ && valid == nullptr) {
+          int64_t next;
+          RETURN_IF_ERROR(AppendPlainRun(i, end, get, &next));
+          i = next - 1;  // next > i
+          continue;
+        }
+      }
       if (optional_) {
         uint8_t present = valid ? valid[i] : 1;
         page_levels_.push_back(present);
@@ -196,7 +252,12 @@ class TypedColumnWriter final : public ColumnWriter {
       bool check_dictionary = false;
       if (dictionary_mode_) {
         bool inserted;
-        uint32_t index = dict_.GetOrInsert(v, &inserted);
+        uint32_t index;
+        if constexpr (std::is_same_v<Traits, BytesTraits<false>>) {
+          index = look_ahead ? dict_.GetOrInsert(v, lookahead.HashOf(i), &inserted) : dict_.GetOrInsert(v, &inserted);
+        } else {
+          index = dict_.GetOrInsert(v, &inserted);
+        }
         page_indices_.push_back(index);
         if (inserted) {
           UpdateMinMax(v);
@@ -213,6 +274,50 @@ class TypedColumnWriter final : public ColumnWriter {
       }
       if (page_raw_bytes_ >= options_.page_size || page_rows_ >= kMaxPageRows) RETURN_IF_ERROR(PageFull());
     }
+    return Status::OK();
+  }
+
+  // The PLAIN, null-free case of the loop in AppendRange for fixed-width values, a run at a
+  // time: takes the values from `begin` up to `end` or until the page is full (the same values
+  // the loop would put in this page, so the bytes are the same), then ends the page if full.
+  template <typename Get>
+  Status AppendPlainRun(int64_t begin, int64_t end, Get get, int64_t* next) {
+    constexpr int64_t kWidth = sizeof(V);
+    // The loop ends a page after the value that takes page_raw_bytes_ to page_size or more
+    // (page_raw_bytes_ < page_size here: a full page has been flushed), or at kMaxPageRows.
+    const int64_t fit = std::max<int64_t>(1, (options_.page_size - page_raw_bytes_ + kWidth - 1) / kWidth);
+    const int64_t n = std::min({end - begin, fit, kMaxPageRows - page_rows_});
+    if (optional_) page_levels_.insert(page_levels_.end(), static_cast<size_t>(n), uint8_t{1});
+    const size_t at = page_plain_.size();
+    page_plain_.resize(at + static_cast<size_t>(n * kWidth));
+    char* dst = page_plain_.data() + at;
+    for (int64_t k = 0; k < n; ++k) {
+      const V v = get(begin + k);
+      std::memcpy(dst + k * kWidth, &v, kWidth);
+    }
+    // As UpdateMinMax: NaN is skipped, the first value starts the bounds, and only a strictly
+    // smaller (larger) value replaces one, which keeps the first of -0.0 and 0.0.
+    bool has = has_minmax_;
+    V lo = min_, hi = max_;
+    for (int64_t k = 0; k < n; ++k) {
+      const V v = get(begin + k);
+      if constexpr (Traits::kFloat) {
+        if (std::isnan(v)) {
+          ++chunk_nan_;
+          continue;
+        }
+      }
+      lo = !has || v < lo ? v : lo;
+      hi = !has || hi < v ? v : hi;
+      has = true;
+    }
+    has_minmax_ = has;
+    min_ = lo;
+    max_ = hi;
+    page_raw_bytes_ += n * kWidth;
+    page_rows_ += n;
+    *next = begin + n;  // n >= 1
+    if (page_raw_bytes_ >= options_.page_size || page_rows_ >= kMaxPageRows) return PageFull();
     return Status::OK();
   }
 

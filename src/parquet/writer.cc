@@ -2,6 +2,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
+#include <numeric>
+#include <thread>
+
+#include <fmt/format.h>
 
 #include "core/schema_json.h"
 #include "core/version.h"
@@ -12,6 +17,10 @@ namespace {
 // Rows handed to the column writers between row-group size checks.
 constexpr int64_t kSliceRows = 64 * 1024;
 constexpr char kMagic[] = "PAR1";
+// zstd's own default is 3. On bench/parquet_bench's 10M mixed rows level 2 writes a file
+// 1.5% larger with about a quarter less compression time (compression was ~40% of the
+// writer's CPU at level 3); level -1 (fast) is 5% larger, level 1 20% larger there.
+constexpr int kDefaultZstdLevel = 2;
 }  // namespace
 
 Result<CompressionCodec> ParseCompressionCodec(const std::string& name) {
@@ -44,6 +53,7 @@ Result<std::unique_ptr<ParquetWriter>> ParquetWriter::Open(const std::string& pa
   ColumnWriterOptions copts;
   copts.codec = options.compression;
   copts.compression_level = options.compression_level;
+  if (copts.compression_level == 0 && copts.codec == CompressionCodec::ZSTD) copts.compression_level = kDefaultZstdLevel;
   copts.page_size = options.page_size;
   copts.dictionary_page_size_limit = options.dictionary_page_size_limit;
   copts.enable_dictionary = options.enable_dictionary;
@@ -61,12 +71,21 @@ Result<std::unique_ptr<ParquetWriter>> ParquetWriter::Open(const std::string& pa
     w->columns_.push_back(std::move(*col));
     md.column_orders.push_back(ColumnOrder{});
   }
+  int threads = options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
+  threads = std::clamp(threads, 1, std::max(1, static_cast<int>(w->columns_.size())));
+  w->pool_ = std::make_unique<ColumnEncodePool>(threads);
+  w->column_order_.resize(w->columns_.size());
+  std::iota(w->column_order_.begin(), w->column_order_.end(), 0);
+  w->column_seconds_.assign(w->columns_.size(), TaskSeconds{});
   md.key_value_metadata.push_back({"iceberg.schema", SchemaToJson(*schema).dump()});
   for (const KeyValue& kv : options.key_value_metadata) md.key_value_metadata.push_back(kv);
   md.created_by = ICESYNC_CREATED_BY;
 
   ASSIGN_OR_RETURN(w->sink_, FileSink::Open(path));
   RETURN_IF_ERROR(w->sink_->Append(kMagic));
+  // With encoding threads, the file is written on one more, so a row group's chunks reach
+  // the kernel while the next row group is encoded. At most about one row group is queued.
+  if (threads > 1) RETURN_IF_ERROR(w->sink_->WriteInBackground(options.row_group_size));
   return w;
 }
 
@@ -95,13 +114,13 @@ Status ParquetWriter::Write(const RecordBatch& batch) {
     }
   }
   for (int64_t offset = 0; offset < rows; offset += kSliceRows) {
-    int64_t n = std::min(kSliceRows, rows - offset);
+    const int64_t n = std::min(kSliceRows, rows - offset);
+    Status st = ForEachColumn([&](size_t c) { return columns_[c]->Append(batch.column(c), offset, n); });
+    if (!st.ok()) return Fail(std::move(st));
+    // The row group ends after the same slice whatever the thread count: every column has
+    // taken the whole slice before the sizes are summed.
     int64_t buffered = 0;
-    for (size_t c = 0; c < columns_.size(); ++c) {
-      Status st = columns_[c]->Append(batch.column(c), offset, n);
-      if (!st.ok()) return Fail(std::move(st));
-      buffered += columns_[c]->buffered_bytes();
-    }
+    for (const auto& col : columns_) buffered += col->buffered_bytes();
     row_group_rows_ += n;
     num_rows_ += n;
     if (buffered >= options_.row_group_size) {
@@ -118,6 +137,7 @@ Status ParquetWriter::FlushRowGroup() {
   rg.num_rows = row_group_rows_;
   rg.file_offset = sink_->position();
   rg.ordinal = static_cast<int16_t>(std::min<size_t>(metadata_.row_groups.size(), INT16_MAX));
+  RETURN_IF_ERROR(ForEachColumn([&](size_t c) { return columns_[c]->FinishChunk(); }));
   int64_t compressed = 0;
   for (auto& col : columns_) {
     ColumnChunk chunk;
@@ -129,6 +149,28 @@ Status ParquetWriter::FlushRowGroup() {
   rg.total_compressed_size = compressed;
   metadata_.row_groups.push_back(std::move(rg));
   row_group_rows_ = 0;
+  return Status::OK();
+}
+
+Status ParquetWriter::ForEachColumn(const std::function<Status(size_t)>& task) {
+  using Clock = std::chrono::steady_clock;
+  std::vector<Status> statuses = pool_->Run(column_order_, [&](int c) {
+    const Clock::time_point start = Clock::now();
+    Status st = task(static_cast<size_t>(c));
+    TaskSeconds& t = column_seconds_[c];
+    t.before_last = t.last;
+    t.last = std::chrono::duration<double>(Clock::now() - start).count();
+    return st;
+  });
+  std::stable_sort(column_order_.begin(), column_order_.end(), [&](int a, int b) {
+    return column_seconds_[a].estimate() > column_seconds_[b].estimate();
+  });
+  for (size_t c = 0; c < statuses.size(); ++c) {
+    if (!statuses[c].ok()) {
+      const Field& f = columns_[c]->field();
+      return statuses[c].WithContext(fmt::format("column '{}' (field id {})", f.name, f.id));
+    }
+  }
   return Status::OK();
 }
 

@@ -11,10 +11,17 @@
 // (written as "<path>.tmp-<random>" and renamed); a writer destroyed or Abort()ed before
 // that leaves nothing behind.
 //
+// Columns are encoded and compressed in parallel (options.threads), a slice of rows at a
+// time: Write() returns when the batch is encoded, so the caller may reuse it at once. With
+// more than one thread, finished row groups are also written to the file on a thread of the
+// FileSink's own, while the next one is encoded.
+//
 // Each column's SchemaElement carries the Iceberg field_id; the footer carries created_by
 // (ICESYNC_CREATED_BY), the "iceberg.schema" key-value entry and TypeDefinedOrder column
 // orders. Close() returns the metrics an Iceberg manifest entry needs.
+#include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -22,6 +29,7 @@
 
 #include "core/batch.h"
 #include "core/schema.h"
+#include "parquet/column_encode_pool.h"
 #include "parquet/column_writer.h"
 #include "parquet/file_sink.h"
 #include "parquet/metadata.h"
@@ -30,11 +38,16 @@ namespace icesync::parquet {
 
 struct WriterOptions {
   CompressionCodec compression = CompressionCodec::ZSTD;
-  int compression_level = 0;  // 0: the codec's default (zstd 3)
+  // 0: the writer's default: zstd level 2 (kDefaultZstdLevel in writer.cc), gzip's 6.
+  int compression_level = 0;
   int64_t row_group_size = int64_t{128} << 20;  // target encoded, uncompressed bytes per row group
   int64_t page_size = 1 << 20;
   int64_t dictionary_page_size_limit = 1 << 20;
   bool enable_dictionary = true;
+  // Threads encoding the columns of a row group (the calling thread is one of them): 0 = one
+  // per core (std::thread::hardware_concurrency()), 1 = all on the calling thread. The file's
+  // bytes do not depend on it.
+  int threads = 0;
   // Extra footer entries (after iceberg.schema).
   std::vector<KeyValue> key_value_metadata;
 };
@@ -82,12 +95,26 @@ class ParquetWriter {
   ParquetWriter(std::string path, std::shared_ptr<const Schema> schema, WriterOptions options);
   Status FlushRowGroup();
   Status Fail(Status st);
+  // Runs task(c) for every column c on the pool; the first failing column's error (in
+  // column order, whatever the scheduling), naming the column.
+  Status ForEachColumn(const std::function<Status(size_t)>& task);
 
   std::string path_;
   std::shared_ptr<const Schema> schema_;
   WriterOptions options_;
   std::unique_ptr<FileSink> sink_;
   std::vector<std::unique_ptr<ColumnWriter>> columns_;
+  std::unique_ptr<ColumnEncodePool> pool_;
+  // Column indices in the order the pool claims them: slowest first by the longer of each
+  // column's last two tasks. Not just the last: a column compresses a page every few slices,
+  // so its time alternates, and ordering by the last task alone would put a column last
+  // just when its page is due. Only scheduling depends on this, never the bytes.
+  std::vector<int> column_order_;
+  struct TaskSeconds {
+    double last = 0, before_last = 0;
+    double estimate() const { return std::max(last, before_last); }
+  };
+  std::vector<TaskSeconds> column_seconds_;
   FileMetaData metadata_;
   int64_t num_rows_ = 0;
   int64_t row_group_rows_ = 0;

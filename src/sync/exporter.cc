@@ -6,6 +6,7 @@
 #include <chrono>
 #include <vector>
 #include <filesystem>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -264,6 +265,11 @@ Result<ExportResult> Export(const ExportOptions& options, ProgressReporter* prog
                                           int64_t{1} << 20, int64_t{32} << 20);
   if (layout.spec.fields().empty()) so.row_group_size = int64_t{32} << 20;
   so.row_group_size = std::min(so.row_group_size, options.target_file_size);
+  // Encoding threads per open file: an unpartitioned export has one open file per reader, so
+  // the readers share the cores; a partitioned one may have max_open_files open at once,
+  // each of which would start its own threads, so it encodes on the writing thread.
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  so.threads = layout.spec.fields().empty() ? std::max(1, cores / std::max(1, options.parallel)) : 1;
   ASSIGN_OR_RETURN(DataFileSinkFactory sink_factory, ParquetSinkFactory(target_schema, so));
   std::optional<ParallelReadResult> parallel;
   if (options.parallel > 1) {

@@ -93,6 +93,7 @@ Result<DataFileSinkFactory> ParquetSinkFactory(std::shared_ptr<const Schema> sch
   parquet::WriterOptions wo;
   wo.compression = codec;
   wo.row_group_size = options.row_group_size;
+  wo.threads = options.threads;
   std::shared_ptr<const Schema> file_schema = WithParquetColumnNames(schema);
   return DataFileSinkFactory([file_schema, wo](const std::string& local_path,
                                                const std::string& uri) -> Result<std::unique_ptr<DataFileSink>> {

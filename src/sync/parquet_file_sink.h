@@ -13,6 +13,9 @@ struct ParquetSinkOptions {
   std::string compression = "zstd";  // zstd, snappy, gzip, none
   // Encoded bytes per row group: what one open file holds in memory at most (compressed).
   int64_t row_group_size = int64_t{32} << 20;
+  // Threads encoding each file's columns (parquet::WriterOptions::threads; 0 = one per core).
+  // Every open file has its own, so callers with many open files keep this at 1.
+  int threads = 1;
 };
 
 // The name a column gets in the Parquet file: Iceberg's Java writer (TypeToMessageType) makes

@@ -10,8 +10,10 @@
 #include "core/decimal.h"
 #include "core/temporal.h"
 #include "core/value.h"
+#include "parquet/parquet_reader.h"
 #include "parquet/writer.h"
 #include "testing/test_util.h"
+#include "writer_test_data.h"
 
 namespace icesync::parquet {
 namespace {
@@ -115,6 +117,44 @@ TEST(WriterMetrics, IcebergMetrics) {
   EXPECT_EQ(m.upper_bounds[8], LE32(static_cast<int32_t>(DaysFromCivil(9999, 12, 31))));
   EXPECT_EQ(m.lower_bounds[9], DecimalToMinimalBytes(-999999999));
   EXPECT_EQ(m.upper_bounds[9], DecimalToMinimalBytes(999999999));
+}
+
+// Bounds are kept per inserted value in dictionary mode and a run at a time in PLAIN mode
+// (null-free fixed-width runs); both must give the same statistics and metrics, edge values
+// included (NaN, ±inf, -0.0 next to 0.0, extreme integers and decimals).
+TEST(WriterMetrics, PlainAndDictionaryAgree) {
+  auto schema = testdata::AllTypesSchema();
+  // From row 4 the float and double columns start with NaN, which must not start the bounds.
+  RecordBatch batch = testdata::AllTypesBatch(schema, 5000, /*first_row=*/4);
+  TempDir dir;
+  std::map<bool, FileMetrics> metrics;
+  std::map<bool, FileMetaData> footers;
+  for (bool dictionary : {true, false}) {
+    WriterOptions options;
+    options.enable_dictionary = dictionary;
+    options.page_size = 4 << 10;  // many pages: runs end at page boundaries
+    const std::string path = dir.file(dictionary ? "dict.parquet" : "plain.parquet");
+    metrics[dictionary] = testdata::WriteBatches(path, schema, {&batch}, options);
+    auto reader = ParquetReader::Open(path);
+    ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+    footers[dictionary] = (*reader)->metadata();
+  }
+  EXPECT_EQ(metrics[true].lower_bounds, metrics[false].lower_bounds);
+  EXPECT_EQ(metrics[true].upper_bounds, metrics[false].upper_bounds);
+  EXPECT_EQ(metrics[true].nan_value_counts, metrics[false].nan_value_counts);
+  EXPECT_EQ(metrics[true].null_value_counts, metrics[false].null_value_counts);
+  const RowGroup& d = footers[true].row_groups.at(0);
+  const RowGroup& p = footers[false].row_groups.at(0);
+  ASSERT_EQ(d.columns.size(), p.columns.size());
+  for (size_t c = 0; c < d.columns.size(); ++c) {
+    SCOPED_TRACE(schema->field(c).name);
+    const Statistics& ds = *d.columns[c].meta_data->statistics;
+    const Statistics& ps = *p.columns[c].meta_data->statistics;
+    EXPECT_EQ(ds.min_value, ps.min_value);
+    EXPECT_EQ(ds.max_value, ps.max_value);
+    EXPECT_EQ(ds.nan_count, ps.nan_count);
+    EXPECT_EQ(ds.null_count, ps.null_count);
+  }
 }
 
 TEST(WriterMetrics, DuckDbSeesOurStatistics) {

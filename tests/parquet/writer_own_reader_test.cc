@@ -77,6 +77,49 @@ TEST(WriterOwnReader, ManyRowGroupsAndFooter) {
   EXPECT_EQ(md.column_orders.size(), schema->num_fields());
 }
 
+// A string dictionary of thousands of entries: lookups then hash rows ahead of the lookup
+// (DictionaryLookahead), across nulls, slice ends and a row group end; every row must come
+// back, and the column must stay dictionary-encoded.
+TEST(WriterOwnReader, LargeStringDictionaryRoundTrips) {
+  TempDir dir;
+  auto schema = std::make_shared<const Schema>(std::vector<Field>{
+      {1, "name", DataType::String(), false, "", ""},
+  });
+  std::vector<RecordBatch> batches;
+  std::vector<const RecordBatch*> ptrs;
+  for (int b = 0; b < 3; ++b) {
+    RecordBatch batch(schema);
+    for (int64_t r = 0; r < 70000; ++r) {
+      const int64_t k = (r * 7919 + b * 13) % 6000;
+      if (k % 17 == 0) batch.column(0).AppendNull();
+      else batch.column(0).AppendBytes("customer number " + std::to_string(k) + (k % 3 ? " ltd" : ""));
+    }
+    batches.push_back(std::move(batch));
+  }
+  for (auto& b : batches) ptrs.push_back(&b);
+  WriterOptions options;
+  // Several 64Ki-row slices per row group: the dictionary persists from one slice to the
+  // next, which is when lookups look ahead. The ~5,650 distinct names take ~150 KiB.
+  options.row_group_size = 1 << 20;
+  options.dictionary_page_size_limit = 192 << 10;
+  std::string path = dir.file("names.parquet");
+  testdata::WriteBatches(path, schema, ptrs, options);
+  int row_groups = 0;
+  EXPECT_EQ(ReadAllCanonical(path, *schema, &row_groups), testdata::CanonicalJsonl(ptrs));
+  EXPECT_GT(row_groups, 1);
+  auto reader = ParquetReader::Open(path);
+  ASSERT_TRUE(reader.ok());
+  // A lookup that missed its entry would insert a duplicate, and the duplicates would
+  // overflow the dictionary's size limit into PLAIN pages.
+  for (const RowGroup& rg : (*reader)->metadata().row_groups) {
+    for (const PageEncodingStats& s : rg.columns[0].meta_data->encoding_stats) {
+      if (s.page_type == PageType::DATA_PAGE) {
+        EXPECT_EQ(s.encoding, Encoding::RLE_DICTIONARY);
+      }
+    }
+  }
+}
+
 // The reader decodes into the buffers of the batch it is given when that batch has the
 // scan's schema (kept from the previous batch) and spreads nulls in place. One batch reused
 // over row groups with and without nulls, and over a projection in between, must read what
