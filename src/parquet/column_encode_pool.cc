@@ -1,22 +1,10 @@
 #include "parquet/column_encode_pool.h"
 
 #include <algorithm>
-#include <exception>
+
+#include "parquet/background_task.h"
 
 namespace icesync::parquet {
-namespace {
-
-Status RunGuarded(const std::function<Status(int)>& task, int i) {
-  try {
-    return task(i);
-  } catch (const std::exception& e) {
-    return Internal("encoding failed: {}", e.what());
-  } catch (...) {
-    return Internal("encoding failed with an unknown exception");
-  }
-}
-
-}  // namespace
 
 ColumnEncodePool::ColumnEncodePool(int threads) {
   for (int t = 1; t < threads; ++t) workers_.emplace_back([this] { WorkerLoop(); });
@@ -36,7 +24,7 @@ std::vector<Status> ColumnEncodePool::Run(const std::vector<int>& order, const s
   for (int i : order) size = std::max(size, i + 1);
   std::vector<Status> statuses(static_cast<size_t>(size));
   if (workers_.empty() || order.size() < 2) {
-    for (int i : order) statuses[i] = RunGuarded(task, i);
+    for (int i : order) statuses[i] = RunGuarded([&] { return task(i); });
     return statuses;
   }
   {
@@ -65,7 +53,7 @@ void ColumnEncodePool::Drain() {
     const int i = (*order_)[next_++];
     const std::function<Status(int)>& task = *task_;
     lock.unlock();
-    Status st = RunGuarded(task, i);
+    Status st = RunGuarded([&] { return task(i); });
     lock.lock();
     (*statuses_)[i] = std::move(st);
     // order_ cannot change before this task is counted: Run waits for every task.

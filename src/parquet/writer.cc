@@ -86,6 +86,12 @@ Result<std::unique_ptr<ParquetWriter>> ParquetWriter::Open(const std::string& pa
   // With encoding threads, the file is written on one more, so a row group's chunks reach
   // the kernel while the next row group is encoded. At most about one row group is queued.
   if (threads > 1) RETURN_IF_ERROR(w->sink_->WriteInBackground(options.row_group_size));
+  // With encoding threads, WriteAsync's batches are encoded on the encoder's thread (the
+  // pool's calling thread) while the caller prepares the next one.
+  if (threads > 1) {
+    w->in_flight_ = RecordBatch(schema);
+    w->encoder_ = std::make_unique<BackgroundTask>();
+  }
   return w;
 }
 
@@ -95,11 +101,39 @@ Status ParquetWriter::Fail(Status st) {
 }
 
 void ParquetWriter::Abort() {
+  // The batch in flight may be writing to the sink; its error no longer matters.
+  (void)WaitForEncoding();
   if (sink_) sink_->Abort();
   closed_ = true;
 }
 
 Status ParquetWriter::Write(const RecordBatch& batch) {
+  RETURN_IF_ERROR(CheckBatch(batch));
+  // A batch WriteAsync handed over comes first; its error, if any, is this call's.
+  Status st = WaitForEncoding();
+  if (st.ok()) st = EncodeBatch(batch);
+  if (!st.ok()) return Fail(std::move(st));
+  num_rows_ += batch.num_rows();
+  return Status::OK();
+}
+
+Status ParquetWriter::WriteAsync(RecordBatch* batch) {
+  RETURN_IF_ERROR(CheckBatch(*batch));
+  if (!encoder_) RETURN_IF_ERROR(Write(*batch));
+  else {
+    // The previous batch must be encoded before its buffers go back to the caller; its
+    // error, if any, is this call's.
+    Status st = encoder_->Wait();
+    if (!st.ok()) return Fail(std::move(st));
+    num_rows_ += batch->num_rows();
+    std::swap(in_flight_, *batch);
+    encoder_->Start([this] { return EncodeBatch(in_flight_); });
+  }
+  batch->Clear();
+  return Status::OK();
+}
+
+Status ParquetWriter::CheckBatch(const RecordBatch& batch) {
   if (closed_) return InvalidArgument("writing {}: the writer is closed", path_);
   if (batch.num_columns() != columns_.size()) {
     return Fail(InvalidArgument("batch has {} columns, the file schema {}", batch.num_columns(), columns_.size()));
@@ -113,23 +147,25 @@ Status ParquetWriter::Write(const RecordBatch& batch) {
                                   columns_[c]->field().name, rows));
     }
   }
+  return Status::OK();
+}
+
+Status ParquetWriter::EncodeBatch(const RecordBatch& batch) {
+  const int64_t rows = batch.num_rows();
   for (int64_t offset = 0; offset < rows; offset += kSliceRows) {
     const int64_t n = std::min(kSliceRows, rows - offset);
-    Status st = ForEachColumn([&](size_t c) { return columns_[c]->Append(batch.column(c), offset, n); });
-    if (!st.ok()) return Fail(std::move(st));
+    RETURN_IF_ERROR(ForEachColumn([&](size_t c) { return columns_[c]->Append(batch.column(c), offset, n); }));
     // The row group ends after the same slice whatever the thread count: every column has
     // taken the whole slice before the sizes are summed.
     int64_t buffered = 0;
     for (const auto& col : columns_) buffered += col->buffered_bytes();
     row_group_rows_ += n;
-    num_rows_ += n;
-    if (buffered >= options_.row_group_size) {
-      Status st = FlushRowGroup();
-      if (!st.ok()) return Fail(std::move(st));
-    }
+    if (buffered >= options_.row_group_size) RETURN_IF_ERROR(FlushRowGroup());
   }
   return Status::OK();
 }
+
+Status ParquetWriter::WaitForEncoding() const { return encoder_ ? encoder_->Wait() : Status::OK(); }
 
 Status ParquetWriter::FlushRowGroup() {
   if (row_group_rows_ == 0) return Status::OK();
@@ -175,6 +211,10 @@ Status ParquetWriter::ForEachColumn(const std::function<Status(size_t)>& task) {
 }
 
 int64_t ParquetWriter::estimated_file_size() const {
+  // Exact for the rows written so far, whatever the timing (a caller rolling files at a
+  // size must split them at the same batch every run); an encoding error stays for the
+  // next Write or Close to report.
+  (void)WaitForEncoding();
   int64_t n = sink_ ? sink_->position() : 0;
   for (const auto& col : columns_) n += col->buffered_compressed_bytes();
   return n;
@@ -182,7 +222,8 @@ int64_t ParquetWriter::estimated_file_size() const {
 
 Result<FileMetrics> ParquetWriter::Close() {
   if (closed_) return InvalidArgument("writing {}: the writer is already closed or aborted", path_);
-  Status st = FlushRowGroup();
+  Status st = WaitForEncoding();
+  if (st.ok()) st = FlushRowGroup();
   if (!st.ok()) return Fail(std::move(st));
   metadata_.num_rows = num_rows_;
   std::string footer = SerializeFileMetaData(metadata_);

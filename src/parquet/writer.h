@@ -13,8 +13,10 @@
 //
 // Columns are encoded and compressed in parallel (options.threads), a slice of rows at a
 // time: Write() returns when the batch is encoded, so the caller may reuse it at once. With
-// more than one thread, finished row groups are also written to the file on a thread of the
-// FileSink's own, while the next one is encoded.
+// more than one thread, WriteAsync() instead takes the batch's buffers and returns at once,
+// and the batch is encoded while the caller fills the next one; and finished row groups are
+// written to the file on a thread of the FileSink's own, while the next one is encoded. The
+// file's bytes are the same whichever calls and thread count wrote the rows.
 //
 // Each column's SchemaElement carries the Iceberg field_id; the footer carries created_by
 // (ICESYNC_CREATED_BY), the "iceberg.schema" key-value entry and TypeDefinedOrder column
@@ -29,6 +31,7 @@
 
 #include "core/batch.h"
 #include "core/schema.h"
+#include "parquet/background_task.h"
 #include "parquet/column_encode_pool.h"
 #include "parquet/column_writer.h"
 #include "parquet/file_sink.h"
@@ -80,6 +83,13 @@ class ParquetWriter {
 
   // Appends the batch's rows; its columns must match the schema's fields in order and type.
   Status Write(const RecordBatch& batch);
+  // Like Write, but takes the batch's buffers instead of encoding them before returning:
+  // with more than one thread it returns once the previous WriteAsync batch is encoded (at
+  // most one batch is in flight), and the batch is encoded meanwhile. *batch is left empty,
+  // with the same schema and an earlier batch's buffers, so refilling it allocates nothing.
+  // An error found while encoding (e.g. a null in a required column) comes back from the
+  // next Write, WriteAsync or Close, which abort the file as Write would.
+  Status WriteAsync(RecordBatch* batch);
   // Writes the last row group and the footer, and makes the file visible at its path.
   Result<FileMetrics> Close();
   // Discards everything written; no file remains. Implied by destruction before Close().
@@ -87,12 +97,20 @@ class ParquetWriter {
 
   int64_t num_rows() const { return num_rows_; }
   // Bytes written so far plus the compressed size buffered for the current row group: a
-  // caller rolling files at a target size checks this between batches.
+  // caller rolling files at a target size checks this between batches. Waits for the batch
+  // in flight, so the figure does not depend on timing.
   int64_t estimated_file_size() const;
   const std::string& path() const { return path_; }
 
  private:
   ParquetWriter(std::string path, std::shared_ptr<const Schema> schema, WriterOptions options);
+  // Fails (and aborts) unless the writer is open and the batch matches the schema.
+  Status CheckBatch(const RecordBatch& batch);
+  // Appends the batch's rows to the columns a slice at a time, flushing full row groups.
+  // Runs on the encoder's thread when there is one.
+  Status EncodeBatch(const RecordBatch& batch);
+  // Returns once no batch is in flight: the in-flight batch's status (OK without one).
+  Status WaitForEncoding() const;
   Status FlushRowGroup();
   Status Fail(Status st);
   // Runs task(c) for every column c on the pool; the first failing column's error (in
@@ -116,6 +134,12 @@ class ParquetWriter {
   };
   std::vector<TaskSeconds> column_seconds_;
   FileMetaData metadata_;
+  // With more than one thread: runs EncodeBatch(in_flight_) for WriteAsync. While a
+  // batch is in flight the encoder's thread alone touches the columns, pool, sink, metadata
+  // and row_group_rows_; the caller's thread touches them only after encoder_->Wait().
+  // Declared after everything the job uses, so it is destroyed (and waits) first.
+  RecordBatch in_flight_;
+  std::unique_ptr<BackgroundTask> encoder_;
   int64_t num_rows_ = 0;
   int64_t row_group_rows_ = 0;
   bool closed_ = false;
