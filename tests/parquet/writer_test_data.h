@@ -165,13 +165,27 @@ inline std::string CanonicalJsonl(const std::vector<const RecordBatch*>& batches
   return out;
 }
 
+// How WriteBatches hands the batches over: all with Write, all with WriteAsync (a copy of
+// each, which must come back empty), or alternately (Write waits for the async batch).
+enum class WriteCall { kWrite, kWriteAsync, kAlternate };
+
 inline FileMetrics WriteBatches(const std::string& path, const std::shared_ptr<const Schema>& schema,
-                         const std::vector<const RecordBatch*>& batches, const WriterOptions& options) {
+                         const std::vector<const RecordBatch*>& batches, const WriterOptions& options,
+                         WriteCall call = WriteCall::kWrite) {
   auto w = ParquetWriter::Open(path, schema, options);
   EXPECT_TRUE(w.ok()) << w.status().ToString();
   if (!w.ok()) return {};
-  for (const RecordBatch* b : batches) {
-    Status st = (*w)->Write(*b);
+  RecordBatch scratch;
+  for (size_t i = 0; i < batches.size(); ++i) {
+    const bool async = call == WriteCall::kWriteAsync || (call == WriteCall::kAlternate && i % 2 == 0);
+    Status st;
+    if (async) {
+      scratch = *batches[i];
+      st = (*w)->WriteAsync(&scratch);
+      EXPECT_EQ(scratch.num_rows(), 0);
+    } else {
+      st = (*w)->Write(*batches[i]);
+    }
     EXPECT_TRUE(st.ok()) << st.ToString();
   }
   auto m = (*w)->Close();

@@ -67,11 +67,16 @@ TEST(WriterThreads, SameBytesForEveryThreadCount) {
       }
       EXPECT_TRUE(dict_pages && plain_pages);
     }
-    for (int threads : {2, 4, 0}) {
-      SCOPED_TRACE("threads " + std::to_string(threads));
+    // (threads, call): 1 thread encodes WriteAsync's batches before returning; with more,
+    // they are encoded while the next is handed over.
+    for (auto [threads, call] : {std::pair{2, testdata::WriteCall::kWrite}, {4, testdata::WriteCall::kWrite},
+                                 {0, testdata::WriteCall::kWrite}, {1, testdata::WriteCall::kWriteAsync},
+                                 {2, testdata::WriteCall::kWriteAsync}, {3, testdata::WriteCall::kAlternate}}) {
+      const std::string name = "threads" + std::to_string(threads) + "_call" + std::to_string(static_cast<int>(call));
+      SCOPED_TRACE(name);
       options.threads = threads;
-      const std::string path = dir.file("threads" + std::to_string(threads) + ".parquet");
-      FileMetrics m = testdata::WriteBatches(path, schema, ptrs, options);
+      const std::string path = dir.file(name + ".parquet");
+      FileMetrics m = testdata::WriteBatches(path, schema, ptrs, options, call);
       EXPECT_TRUE(ReadFile(path) == expected) << "file bytes differ from the one-thread file";
       EXPECT_EQ(m.split_offsets, reference.split_offsets);
       EXPECT_EQ(m.column_sizes, reference.column_sizes);
@@ -109,6 +114,34 @@ TEST(WriterThreads, FirstFailingColumnIsNamedWhateverTheScheduling) {
     EXPECT_NE(st.message().find("column 'b' (field id 2)"), std::string::npos) << st.message();
     EXPECT_NE(st.message().find("row 500"), std::string::npos) << st.message();
     EXPECT_FALSE((*w)->Close().ok());
+  }
+}
+
+// WriteAsync reports a batch's encoding error from the next call (or Close), naming the
+// column, and the file is aborted.
+TEST(WriterThreads, WriteAsyncErrorComesFromTheNextCall) {
+  auto schema = std::make_shared<const Schema>(std::vector<Field>{
+      {1, "a", DataType::Int64(), true, "", ""},
+      {2, "b", DataType::String(), true, "", ""},
+  });
+  for (bool close_next : {false, true}) {
+    SCOPED_TRACE(close_next ? "then Close" : "then WriteAsync");
+    TempDir dir;
+    WriterOptions options;
+    options.threads = 2;
+    auto w = ParquetWriter::Open(dir.file("f.parquet"), schema, options);
+    ASSERT_TRUE(w.ok());
+    RecordBatch batch(schema);
+    batch.column(0).Append<int64_t>(1);
+    batch.column(1).AppendNull();
+    ASSERT_TRUE((*w)->WriteAsync(&batch).ok()) << "the error belongs to the next call";
+    batch.column(0).Append<int64_t>(2);
+    batch.column(1).AppendBytes("x");
+    Status st = close_next ? (*w)->Close().status() : (*w)->WriteAsync(&batch);
+    ASSERT_FALSE(st.ok());
+    EXPECT_NE(st.message().find("column 'b' (field id 2)"), std::string::npos) << st.message();
+    EXPECT_FALSE((*w)->Close().ok());
+    EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
   }
 }
 
