@@ -119,8 +119,9 @@ Status ParquetWriter::Write(const RecordBatch& batch) {
 
 Status ParquetWriter::WriteAsync(RecordBatch* batch) {
   RETURN_IF_ERROR(CheckBatch(*batch));
-  if (!encoder_) RETURN_IF_ERROR(Write(*batch));
-  else {
+  if (!encoder_) {
+    RETURN_IF_ERROR(Write(*batch));
+  } else {
     // The previous batch must be encoded before its buffers go back to the caller; its
     // error, if any, is this call's.
     Status st = encoder_->Wait();
