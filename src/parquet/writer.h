@@ -3,6 +3,7 @@
 //
 //   ASSIGN_OR_RETURN(auto w, ParquetWriter::Open(path, schema, options));
 //   RETURN_IF_ERROR(w->Write(batch));   // any number of times
+//   RETURN_IF_ERROR(w->WriteAsync(&b)); // or: hand over b's buffers, refill b, repeat
 //   ASSIGN_OR_RETURN(FileMetrics m, w->Close());
 //
 // Rows are buffered as compressed pages of the current row group, which is written out once
