@@ -172,9 +172,9 @@ void AddExportCommand(CLI::App& app, CommandContext& ctx) {
                   "view). 2 is fastest on 2 cores; each reader adds a row group of memory")
       ->check(CLI::Range(1, 64));
   cmd->add_option("--batch-rows", o.batch_rows, "Rows fetched per batch (default 16384)")->check(CLI::Range(1, 1 << 22));
-  cmd->add_flag("!--no-pg-copy", o.pg_copy,
-                 "PostgreSQL: read rows through ODBC instead of COPY on a companion libpq session\n"
-                 "(diagnosis; COPY is faster and reads the same snapshot)");
+  cmd->add_flag_callback("--no-pg-copy", [flags] { flags->options.pg_copy = false; },
+                          "PostgreSQL: read rows through ODBC instead of COPY on a companion libpq session\n"
+                          "(diagnosis; COPY is faster and reads the same snapshot)");
   cmd->add_flag("--json", flags->json, "Print the result as one JSON object (rows, files, bytes, snapshot_id, ...)");
   cmd->add_flag("-q,--quiet", flags->quiet, "No progress output");
   cmd->callback([flags, &ctx] {
