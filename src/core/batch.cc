@@ -64,7 +64,10 @@ void ColumnVector::AppendFixedBytes(const void* p, size_t n) {
 
 void ColumnVector::AppendBytes(std::string_view bytes) {
   MarkValid();
-  data_.insert(data_.end(), bytes.begin(), bytes.end());
+  // Through uint8_t pointers: char iterators make the insert convert byte by byte instead of
+  // one memcpy.
+  const auto* first = reinterpret_cast<const uint8_t*>(bytes.data());
+  data_.insert(data_.end(), first, first + bytes.size());
   if (!offsets_.empty()) offsets_.push_back(static_cast<int64_t>(data_.size()));
   ++size_;
 }
