@@ -59,11 +59,7 @@ Status PgCopyExtractor::Start(const std::string& snapshot_id) {
   }
   sql_ = query;
   copy_sql_ = "COPY (" + query + ") TO STDOUT (FORMAT binary)";
-  PGresult* r = PQexec(session_->pg(), copy_sql_.c_str());
-  const bool started = r != nullptr && PQresultStatus(r) == PGRES_COPY_OUT;
-  Status st = started ? Status::OK() : session_->Error(r, "running " + copy_sql_);
-  PQclear(r);
-  return st;
+  return session_->StartCopy(copy_sql_);
 }
 
 Status PgCopyExtractor::ColumnError(size_t column, const std::string& what) const {
@@ -153,12 +149,7 @@ Status PgCopyExtractor::DecodeRow(const char* p, const char* end, RecordBatch* b
 
 Status PgCopyExtractor::Finish() {
   done_ = true;
-  Status st;
-  while (PGresult* r = PQgetResult(session_->pg())) {
-    if (st.ok() && PQresultStatus(r) != PGRES_COMMAND_OK) st = session_->Error(r, "reading table " + table_.name.ToString() + " with " + copy_sql_);
-    PQclear(r);
-  }
-  RETURN_IF_ERROR(st);
+  RETURN_IF_ERROR(session_->FinishCopy("reading table " + table_.name.ToString() + " with " + copy_sql_));
   return session_->Execute("ROLLBACK");  // read only: nothing to keep
 }
 

@@ -29,7 +29,7 @@ class PgCopyLoader final : public BulkLoader {
     // Abandoned mid-load: ending the COPY with an error message makes the server discard it.
     if (copying_) {
       PQputCopyEnd(session_->pg(), "icesync: load abandoned");
-      while (PGresult* r = PQgetResult(session_->pg())) PQclear(r);
+      (void)session_->FinishCopy("abandoning " + sql_);  // the expected error: discarded
     }
   }
 
@@ -42,11 +42,7 @@ class PgCopyLoader final : public BulkLoader {
       wires_.push_back(pgbinary::WireFor(schema_->field(i).type));
     }
     sql_ = "COPY " + d.QualifiedName(target_) + " (" + cols + ") FROM STDIN (FORMAT binary)";
-    PGresult* r = PQexec(session_->pg(), sql_.c_str());
-    const bool started = r != nullptr && PQresultStatus(r) == PGRES_COPY_IN;
-    Status st = started ? Status::OK() : session_->Error(r, "running " + sql_);
-    PQclear(r);
-    RETURN_IF_ERROR(st);
+    RETURN_IF_ERROR(session_->StartCopy(sql_));
     copying_ = true;
     buf_.append(pgbinary::kSignature, sizeof(pgbinary::kSignature));
     pgbinary::PutBe32(0, &buf_);  // flags
@@ -73,12 +69,7 @@ class PgCopyLoader final : public BulkLoader {
     RETURN_IF_ERROR(Send());
     copying_ = false;
     if (PQputCopyEnd(session_->pg(), nullptr) != 1) return session_->Error(nullptr, "ending " + sql_);
-    Status st;
-    while (PGresult* r = PQgetResult(session_->pg())) {
-      if (st.ok() && PQresultStatus(r) != PGRES_COMMAND_OK) st = session_->Error(r, "loading into " + target_.ToString() + " with " + sql_);
-      PQclear(r);
-    }
-    return st;
+    return session_->FinishCopy("loading into " + target_.ToString() + " with " + sql_);
   }
 
  private:

@@ -115,6 +115,21 @@ Status PgSession::ExecuteParams(const std::string& sql, const std::vector<std::s
                "running " + sql);
 }
 
+Status PgSession::StartCopy(const std::string& copy_sql) {
+  PgResult result(PQexec(conn_, copy_sql.c_str()));
+  const ExecStatusType st = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
+  if (st == PGRES_COPY_OUT || st == PGRES_COPY_IN) return Status::OK();
+  return Error(result.get(), "running " + copy_sql);
+}
+
+Status PgSession::FinishCopy(const std::string& what) {
+  Status first;
+  while (PgResult result{PQgetResult(conn_)}) {
+    if (first.ok() && PQresultStatus(result.get()) != PGRES_COMMAND_OK) first = Error(result.get(), what);
+  }
+  return first;
+}
+
 Status PgSession::BeginOnSnapshot(const std::string& snapshot_id) {
   RETURN_IF_ERROR(Execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
   // SET TRANSACTION SNAPSHOT takes no parameters; the id is the server's own output

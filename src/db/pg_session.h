@@ -43,6 +43,13 @@ class PgSession {
   // two sessions then see exactly the same rows.
   Status BeginOnSnapshot(const std::string& snapshot_id);
 
+  // Runs `copy_sql` (COPY ... TO STDOUT or FROM STDIN); OK once the server is in the copy
+  // state, when the data moves through PQgetCopyData / PQputCopyData.
+  Status StartCopy(const std::string& copy_sql);
+  // After a COPY's data has ended: collects the results that follow (all of them, so the
+  // session is usable again); the first failure is the error, naming `what`.
+  Status FinishCopy(const std::string& what);
+
   // "<what>: [SQLSTATE] server message (hint)" for a failed result (or the connection's
   // error when `result` is null), the password scrubbed.
   Status Error(const PGresult* result, const std::string& what) const;
