@@ -24,5 +24,7 @@ void AddIcebergCommands(CLI::App& app, CommandContext& ctx);
 void AddScanCommand(CLI::App& app, CommandContext& ctx);
 void AddExportCommand(CLI::App& app, CommandContext& ctx);
 void AddDemoCommand(CLI::App& app, CommandContext& ctx);
+void AddSyncCommand(CLI::App& app, CommandContext& ctx);
+void AddStatusCommand(CLI::App& app, CommandContext& ctx);
 
 }  // namespace icesync::cli

@@ -77,18 +77,18 @@ nlohmann::json ResultJson(const sync::ExportResult& r) {
   return j;
 }
 
-int ExitCodeForExport(const Status& status, sync::ExportPhase phase) {
+int ExitCodeForExport(const Status& status, sync::JobPhase phase) {
   // The table exists and --replace is missing: the fix is a flag.
-  if (status.code() == ErrorCode::kAlreadyExists && phase == sync::ExportPhase::kValidate) return 2;
+  if (status.code() == ErrorCode::kAlreadyExists && phase == sync::JobPhase::kValidate) return 2;
   // The warehouse cannot be written, found before reading the source or while writing files.
   if (status.code() == ErrorCode::kIOError &&
-      (phase == sync::ExportPhase::kValidate || phase == sync::ExportPhase::kWrite)) {
+      (phase == sync::JobPhase::kValidate || phase == sync::JobPhase::kWrite)) {
     return 7;
   }
   switch (phase) {
-    case sync::ExportPhase::kValidate:
+    case sync::JobPhase::kValidate:
       return ExitCodeFor(status);
-    case sync::ExportPhase::kSource:
+    case sync::JobPhase::kSource:
       // Connection, query and driver failures are source errors; a missing table or an
       // unsupported column type keeps its more precise code.
       if (status.code() == ErrorCode::kNotFound || status.code() == ErrorCode::kUnsupported ||
@@ -96,9 +96,9 @@ int ExitCodeForExport(const Status& status, sync::ExportPhase phase) {
         return ExitCodeFor(status);
       }
       return 3;
-    case sync::ExportPhase::kWrite:
+    case sync::JobPhase::kWrite:
       return ExitCodeFor(status);
-    case sync::ExportPhase::kCommit:
+    case sync::JobPhase::kCommit:
       return 4;
   }
   return 1;
@@ -123,7 +123,7 @@ int ReportExportError(const Status& status, int exit_code, bool json) {
 int RunExport(sync::ExportOptions options, bool json, bool quiet) {
   if (Status st = sync::ValidateExportOptions(options); !st.ok()) return ReportExportError(st, ExitCodeFor(st), json);
   sync::ProgressReporter progress(sync::ProgressReporter::DetectMode(stderr, json || quiet), stderr, "export");
-  sync::ExportPhase phase = sync::ExportPhase::kValidate;
+  sync::JobPhase phase = sync::JobPhase::kValidate;
   Result<sync::ExportResult> result = sync::Export(options, &progress, &phase);
   progress.Finish();
   if (!result.ok()) {

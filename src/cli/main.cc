@@ -35,6 +35,9 @@ int main(int argc, char** argv) {
       "Examples:\n"
       "  icesync demo                               sample SQLite shop -> ./demo-warehouse\n"
       "  icesync export --source sqlite:///shop.db --table orders --warehouse ./lake --to shop.orders\n"
+      "  icesync sync --source sqlite:///shop.db --table orders --warehouse ./lake --to shop.orders \\\n"
+      "      --detect timestamp:updated_at          incremental: only what changed, exactly once\n"
+      "  icesync status --warehouse ./lake shop.orders\n"
       "  icesync snapshots --warehouse ./lake shop.orders\n"
       "  icesync scan --warehouse ./lake shop.orders --limit 10\n"
       "  icesync parquet schema data.parquet        a Parquet file's schema with field ids\n",
@@ -46,6 +49,8 @@ int main(int argc, char** argv) {
   AddIcebergCommands(app, ctx);
   AddScanCommand(app, ctx);
   AddExportCommand(app, ctx);
+  AddSyncCommand(app, ctx);
+  AddStatusCommand(app, ctx);
   AddDemoCommand(app, ctx);
   try {
     app.parse(argc, argv);

@@ -85,6 +85,12 @@ class Dialect {
   virtual std::string DeleteFromStaging(const TableName& target, const TableName& staging,
                                         const std::vector<std::string>& keys) const = 0;
 
+  // Change detection by rowversion (SQL Server): a query returning, as '0x' + 16 hex digits,
+  // the lowest rowversion any open transaction may still commit (MIN_ACTIVE_ROWVERSION()):
+  // every row below it is committed, so reading up to it (exclusive) misses no late commit,
+  // which max(rowversion) would. "" where the DBMS has no rowversion.
+  virtual std::string MinActiveRowversionQuery() const { return ""; }
+
   // Whether date/time/timestamp values travel as ISO text (SQLite stores them as text) rather
   // than ODBC date/time structs.
   virtual bool temporal_as_text() const { return false; }

@@ -19,6 +19,9 @@ class SqlServerDialect final : public Dialect {
   std::string UpdateFromStaging(const TableName& target, const TableName& staging,
                                 const std::vector<std::string>& columns,
                                 const std::vector<std::string>& keys) const override;
+  std::string MinActiveRowversionQuery() const override {
+    return "SELECT CONVERT(varchar(18), MIN_ACTIVE_ROWVERSION(), 1)";
+  }
   std::string DeleteFromStaging(const TableName& target, const TableName& staging,
                                 const std::vector<std::string>& keys) const override;
 };

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <set>
 
+#include "core/crash_point.h"
 #include "iceberg/snapshot_summary.h"
 
 namespace icesync::iceberg {
@@ -22,6 +23,7 @@ std::string OperationName(const SnapshotChange& change) {
   switch (change.operation) {
     case SnapshotOperation::kAppend: return kOpAppend;
     case SnapshotOperation::kOverwrite: return adds_data || change.removed_data_files.empty() ? kOpOverwrite : kOpDelete;
+    case SnapshotOperation::kReplaceAll: return kOpOverwrite;
     case SnapshotOperation::kRowDelta:
       return !change.added_delete_files.empty() && !adds_data ? kOpDelete : kOpOverwrite;
   }
@@ -37,6 +39,22 @@ void ResolveInheritance(std::vector<ManifestEntry>& entries, const ManifestFile&
     if (!e.sequence_number) e.sequence_number = inherited;
     if (!e.file_sequence_number) e.file_sequence_number = inherited;
   }
+}
+
+// The change's table-level updates (schema, spec, properties) applied to `m`.
+void ApplyTableUpdates(TableMetadata& m, const SnapshotChange& change) {
+  if (change.schema) {
+    if (m.SchemaById(change.schema->schema_id()) == nullptr) m.schemas.push_back(*change.schema);
+    m.current_schema_id = change.schema->schema_id();
+    m.last_column_id = std::max(m.last_column_id, change.schema->highest_field_id());
+  }
+  if (change.spec) {
+    if (m.SpecById(change.spec->spec_id()) == nullptr) m.specs.push_back(*change.spec);
+    m.default_spec_id = change.spec->spec_id();
+    m.last_partition_id = std::max(m.last_partition_id, change.spec->last_field_id());
+  }
+  for (const std::string& k : change.removed_properties) m.properties.erase(k);
+  for (const auto& [k, v] : change.set_properties) m.properties[k] = v;
 }
 
 // One commit in progress: state kept across attempts (the snapshot id and the manifests of
@@ -56,8 +74,10 @@ class SnapshotProducer {
     }
     if (change_.validate) RETURN_IF_ERROR(change_.validate(base));
     if (bm.SnapshotById(snapshot_id_)) return Conflict("snapshot id {} already used", SnapshotIdToString(snapshot_id_));
-    const Schema* schema = bm.CurrentSchema();
-    const PartitionSpec* spec = bm.DefaultSpec();
+    TableMetadata next = bm;
+    ApplyTableUpdates(next, change_);
+    const Schema* schema = next.CurrentSchema();
+    const PartitionSpec* spec = next.DefaultSpec();
     if (!schema || !spec) return Corrupt("table {}: no current schema or default partition spec", base.table_dir);
     const std::string md_dir = base.table_dir + "/metadata";
     const std::string md_uri = LocationPrefix(bm) + "/metadata";
@@ -88,10 +108,11 @@ class SnapshotProducer {
       RETURN_IF_ERROR(CheckRequiredFiles(base, base_manifests));
       std::set<std::string> to_remove(change_.removed_data_files.begin(), change_.removed_data_files.end());
       std::set<std::string> removed;
+      const bool remove_all = change_.operation == SnapshotOperation::kReplaceAll;
       for (const ManifestFile& mf : base_manifests) {
-        if (!to_remove.empty() && mf.content == ManifestContent::kData) {
-          ASSIGN_OR_RETURN(bool rewritten, MaybeRewrite(base, *schema, mf, to_remove, removed, counts, md_dir, md_uri,
-                                                        manifests));
+        if (remove_all || (!to_remove.empty() && mf.content == ManifestContent::kData)) {
+          ASSIGN_OR_RETURN(bool rewritten, MaybeRewrite(base, *schema, mf, remove_all, to_remove, removed, counts,
+                                                        md_dir, md_uri, manifests));
           if (rewritten) continue;
         }
         // Manifests with only DELETED entries from earlier snapshots carry nothing live.
@@ -132,12 +153,12 @@ class SnapshotProducer {
     for (const auto& [k, v] : change_.summary_properties) snap.summary[k] = v;
     snap.schema_id = schema->schema_id();
 
-    TableMetadata next = bm;
     next.snapshots.push_back(snap);
     next.last_sequence_number = seq;
     next.current_snapshot_id = snapshot_id_;
     next.refs["main"] = SnapshotRef{snapshot_id_};
     next.snapshot_log.push_back({snap.timestamp_ms, snapshot_id_});
+    CrashPoint("commit");
     return next;
   }
 
@@ -199,8 +220,9 @@ class SnapshotProducer {
     return Status::OK();
   }
 
-  // Rewrites `mf` if it holds a live file to remove; returns whether it did.
-  Result<bool> MaybeRewrite(const Table& base, const Schema& schema, const ManifestFile& mf,
+  // Rewrites `mf` if it holds a live file to remove (with `remove_all`, any live file: data or
+  // delete manifests alike); returns whether it did.
+  Result<bool> MaybeRewrite(const Table& base, const Schema& schema, const ManifestFile& mf, bool remove_all,
                             const std::set<std::string>& to_remove, std::set<std::string>& removed, SnapshotChangeCounts& counts,
                             const std::string& md_dir, const std::string& md_uri, std::vector<ManifestFile>& out) {
     const PartitionSpec* spec = base.metadata.SpecById(mf.partition_spec_id);
@@ -216,16 +238,20 @@ class SnapshotProducer {
     std::vector<ManifestEntry>& entries = contents.entries;
     bool hit = false;
     for (const ManifestEntry& e : entries) {
-      if (e.status != EntryStatus::kDeleted && to_remove.count(e.data_file.file_path)) hit = true;
+      if (e.status != EntryStatus::kDeleted && (remove_all || to_remove.count(e.data_file.file_path))) hit = true;
     }
     if (!hit) return false;
     std::string name = fmt::format("{}-m{}.avro", commit_uuid_, manifest_counter_++);
     ASSIGN_OR_RETURN(auto writer, ManifestWriter::Open(md_dir + "/" + name,
-                                                       ManifestWriterOptions::For(schema, *spec, partition_fields, ManifestContent::kData,
-                                                                     snapshot_id_)));
+                                                       ManifestWriterOptions::For(schema, *spec, partition_fields, mf.content,
+                                                                                  snapshot_id_)));
     for (ManifestEntry e : entries) {
       if (e.status == EntryStatus::kDeleted) continue;  // deletes of earlier snapshots are not carried
-      if (to_remove.count(e.data_file.file_path)) {
+      if (remove_all) {
+        counts.Remove(e.data_file, spec->spec_id());
+        e.status = EntryStatus::kDeleted;
+        e.snapshot_id = snapshot_id_;
+      } else if (to_remove.count(e.data_file.file_path)) {
         if (!removed.insert(e.data_file.file_path).second) {
           return Corrupt("data file {} is live in more than one manifest entry", e.data_file.file_path);
         }
@@ -262,18 +288,48 @@ Result<std::vector<ManifestEntry>> ReadManifestEntriesResolved(const std::string
   return std::move(contents.entries);
 }
 
-Result<Table> CommitSnapshot(const std::string& table_dir, const SnapshotChange& change) {
+namespace {
+
+Status CheckSummaryProperties(const SnapshotChange& change) {
   for (const auto& [k, v] : change.summary_properties) {
     if (k == summary::kOperation || k.starts_with("added-") || k.starts_with("deleted-") || k.starts_with("removed-") ||
         k.starts_with("total-") || k == summary::kChangedPartitionCount) {
       return InvalidArgument("summary property '{}' is reserved for Iceberg's own snapshot summary", k);
     }
   }
-  if (change.added_data_files.empty() && change.added_delete_files.empty() && change.removed_data_files.empty()) {
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<Table> CommitSnapshot(const std::string& table_dir, const SnapshotChange& change) {
+  RETURN_IF_ERROR(CheckSummaryProperties(change));
+  // A replace-all with no files is a valid "the source is now empty".
+  if (change.operation != SnapshotOperation::kReplaceAll && change.added_data_files.empty() &&
+      change.added_delete_files.empty() && change.removed_data_files.empty()) {
     return InvalidArgument("nothing to commit: no files added or removed");
   }
   SnapshotProducer producer(change);
   return CommitTable(table_dir, [&](const Table& base) { return producer.Apply(base); }, change.commit_options);
+}
+
+Result<Table> CreateTableWithSnapshot(const std::string& table_dir, const Schema& schema, const PartitionSpec& spec,
+                                      const std::map<std::string, std::string>& properties,
+                                      const SnapshotChange& change) {
+  RETURN_IF_ERROR(CheckSummaryProperties(change));
+  RETURN_IF_ERROR(schema.Validate());
+  std::error_code ec;
+  fs::create_directories(table_dir + "/metadata", ec);
+  if (ec) return IOError("cannot create {}/metadata: {}", table_dir, ec.message());
+  Table empty;
+  empty.table_dir = table_dir;
+  empty.metadata = TableMetadata::NewTable(schema, spec, table_dir, properties);
+  SnapshotChange first = change;
+  first.schema.reset();  // the new table's own schema and spec (ids 0) are the ones written with
+  first.spec.reset();
+  SnapshotProducer producer(first);
+  ASSIGN_OR_RETURN(TableMetadata m, producer.Apply(empty));
+  return CreateTableWithMetadata(table_dir, std::move(m));
 }
 
 Result<Table> AppendFiles(const std::string& table_dir, std::vector<DataFile> files,

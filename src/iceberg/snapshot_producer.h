@@ -1,7 +1,13 @@
 #pragma once
-// Commit operations that add a snapshot: fast append, overwrite and row delta (table spec,
-// "Snapshots", "Sequence Numbers", "Manifests"; Java's FastAppend, BaseOverwriteFiles,
-// BaseRowDelta).
+// Commit operations that add a snapshot: fast append, overwrite, row delta and replace-all
+// (table spec, "Snapshots", "Sequence Numbers", "Manifests"; Java's FastAppend,
+// BaseOverwriteFiles, BaseRowDelta, BaseReplacePartitions over every partition). This is the
+// one commit path of icesync: export, sync, import's readers and maintenance all commit here.
+//
+// A change may carry table-level updates committed with the snapshot in the same metadata
+// version: a schema (schema evolution: becomes current, added when its id is new), a partition
+// spec (becomes the default) and property changes. CreateTableWithSnapshot commits the first
+// snapshot of a new table the same way, so a table and its first rows appear in one step.
 //
 // Each operation commits through CommitTable (filesystem_catalog.h), so it is atomic and
 // retried on conflict: on every attempt the change is re-applied to the newest metadata and
@@ -15,10 +21,15 @@
 //     DELETED (with this snapshot's id), the others EXISTING with their explicit snapshot id
 //     and sequence numbers; other base manifests are carried over unchanged (manifests left
 //     with no live files are dropped);
-//   - a manifest list (new manifests first) and the summary are written.
+//   - replace-all marks every live data and delete file of the base DELETED, whatever the base
+//     is at that attempt: a replace that loses a race re-applies on the new base instead of
+//     failing (it replaces everything, so nothing of the winner's is lost that it would keep);
+//   - a manifest list (new manifests first) and the summary are written; the crash point
+//     "commit" (core/crash_point.h) lies between it and the metadata file's link.
 // Files written by an attempt that loses the race stay behind as unreferenced orphans.
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,7 +38,7 @@
 
 namespace icesync::iceberg {
 
-enum class SnapshotOperation { kAppend, kOverwrite, kRowDelta };
+enum class SnapshotOperation { kAppend, kOverwrite, kRowDelta, kReplaceAll };
 
 struct SnapshotChange {
   SnapshotOperation operation = SnapshotOperation::kAppend;
@@ -42,6 +53,13 @@ struct SnapshotChange {
   // targets of added position deletes). Checked on every attempt; a missing one is a Conflict
   // (a concurrent overwrite removed it, so the deletes would point at nothing).
   std::vector<std::string> required_data_files;
+  // Table-level updates committed with the snapshot. `schema` becomes the current schema (its
+  // field ids final; added when the table lacks its schema id); `spec` becomes the default
+  // spec (added when new); added files are written against these.
+  std::optional<Schema> schema;
+  std::optional<PartitionSpec> spec;
+  std::map<std::string, std::string> set_properties;
+  std::vector<std::string> removed_properties;
   // Free-form summary properties (e.g. sync watermarks), committed atomically with the data.
   std::map<std::string, std::string> summary_properties;
   // Runs on every attempt against the base being committed on; an error stops the commit
@@ -52,6 +70,13 @@ struct SnapshotChange {
 
 // Commits the change as one new snapshot of the table at `table_dir`; returns the new version.
 Result<Table> CommitSnapshot(const std::string& table_dir, const SnapshotChange& change);
+
+// Creates the table at `table_dir` (metadata/v1.metadata.json) holding its first snapshot,
+// `change` applied to an empty table with `schema` (ids final), `spec` and `properties`.
+// AlreadyExists when another writer created the table first: nothing of this one is visible.
+Result<Table> CreateTableWithSnapshot(const std::string& table_dir, const Schema& schema, const PartitionSpec& spec,
+                                      const std::map<std::string, std::string>& properties,
+                                      const SnapshotChange& change);
 
 // Conveniences for the three operations.
 Result<Table> AppendFiles(const std::string& table_dir, std::vector<DataFile> files,

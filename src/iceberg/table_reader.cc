@@ -102,6 +102,10 @@ Result<const EqualityDeletes*> TableReader::LoadEqualityDeletes(const ScanFile& 
 }
 
 Result<bool> TableReader::ReadTask(const FileScanTask& task, const BatchSink& sink) {
+  return ReadTask(task, [&](const RecordBatch& batch, const std::vector<int64_t>&) { return sink(batch); });
+}
+
+Result<bool> TableReader::ReadTask(const FileScanTask& task, const PositionedBatchSink& sink) {
   const ScanFile& data = task.data;
   ASSIGN_OR_RETURN(std::string local, mapper_.ToLocal(data.path()));
 
@@ -168,8 +172,13 @@ Result<bool> TableReader::ReadTask(const FileScanTask& task, const BatchSink& si
     }
     for (size_t i = 0; i < scan_columns; ++i) full.column(i) = std::move(columns[i]);
     full.set_num_rows(rows);
-    const bool all_kept = std::all_of(keep.begin(), keep.end(), [](uint8_t k) { return k != 0; });
-    Result<bool> more = all_kept ? sink(full) : sink(SelectRows(full, keep));
+    std::vector<int64_t> kept_positions;
+    kept_positions.reserve(static_cast<size_t>(rows));
+    for (int64_t i = 0; i < rows; ++i) {
+      if (keep[static_cast<size_t>(i)]) kept_positions.push_back(first_row + i);
+    }
+    const bool all_kept = static_cast<int64_t>(kept_positions.size()) == rows;
+    Result<bool> more = all_kept ? sink(full, kept_positions) : sink(SelectRows(full, keep), kept_positions);
     RETURN_IF_ERROR(more);
     if (!*more) stopped = true;
     return Status::OK();

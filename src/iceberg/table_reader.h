@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "iceberg/delete_filter.h"
 #include "iceberg/scan_planner.h"
@@ -28,6 +29,10 @@ class TableReader {
   Status Read(const BatchSink& sink);
   // One data file's rows; false when `sink` asked to stop.
   Result<bool> ReadTask(const FileScanTask& task, const BatchSink& sink);
+  // The same, with each kept row's position in the data file (0-based, what a position delete
+  // names): positions[i] belongs to row i of the batch.
+  using PositionedBatchSink = std::function<Result<bool>(const RecordBatch& batch, const std::vector<int64_t>& positions)>;
+  Result<bool> ReadTask(const FileScanTask& task, const PositionedBatchSink& sink);
 
   // Every row of the scan in one batch (tests and small tables).
   Result<RecordBatch> ReadAll();

@@ -25,6 +25,7 @@
 #include <string>
 
 #include "core/status.h"
+#include "sync/job_phase.h"
 #include "sync/progress.h"
 
 namespace icesync::sync {
@@ -49,8 +50,6 @@ struct ExportOptions {
   std::map<std::string, std::string> extra_summary;
 };
 
-// Where a failed export stopped; the CLI maps it to an exit code (usage 2, source 3, commit 4).
-enum class ExportPhase { kValidate, kSource, kWrite, kCommit };
 
 struct ExportResult {
   std::string table;          // ns.table
@@ -70,7 +69,7 @@ struct ExportResult {
 
 // Runs one export. `progress` may be null. On failure `failed_phase` (when given) says where.
 Result<ExportResult> Export(const ExportOptions& options, ProgressReporter* progress,
-                            ExportPhase* failed_phase = nullptr);
+                            JobPhase* failed_phase = nullptr);
 
 // Checks the options without touching the source or the warehouse (usage errors).
 Status ValidateExportOptions(const ExportOptions& options);

@@ -8,7 +8,7 @@
 #include <chrono>
 #include <thread>
 
-#include "sync/crash_point.h"
+#include "core/crash_point.h"
 
 namespace icesync::sync {
 

@@ -152,15 +152,26 @@ Result<std::unique_ptr<db::BatchReader>> SourceReader::Extract(const std::string
 }
 
 Result<std::unique_ptr<db::BatchReader>> SourceReader::Extract(const db::ExtractOptions& options) {
+  return ExtractFrom(table_, options);
+}
+
+Result<std::unique_ptr<db::BatchReader>> SourceReader::ExtractColumns(const std::vector<std::string>& columns,
+                                                                      const db::ExtractOptions& options) {
+  ASSIGN_OR_RETURN(db::SourceTable narrowed, db::SelectColumns(table_, columns));
+  return ExtractFrom(narrowed, options);
+}
+
+Result<std::unique_ptr<db::BatchReader>> SourceReader::ExtractFrom(const db::SourceTable& source_table,
+                                                                   const db::ExtractOptions& options) {
   if (pg_snapshot_.empty()) {
-    ASSIGN_OR_RETURN(std::unique_ptr<db::Extractor> odbc, db::Extractor::Open(*conn_, table_, options));
+    ASSIGN_OR_RETURN(std::unique_ptr<db::Extractor> odbc, db::Extractor::Open(*conn_, source_table, options));
     return std::unique_ptr<db::BatchReader>(std::move(odbc));
   }
   const std::string context = "opening the PostgreSQL COPY session for table " + table_.name.ToString() +
                               " (--no-pg-copy reads through ODBC only)";
   Result<std::unique_ptr<db::PgSession>> session = db::PgSession::Open(conn_->connection_string());
   if (!session.ok()) return session.status().WithContext(context);
-  db::SourceTable table = table_;
+  db::SourceTable table = source_table;
   if (from_query_) {
     // The ODBC session's temporary view is invisible to other sessions: this one gets its own,
     // created before its read-only transaction (which could not create it).

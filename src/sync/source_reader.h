@@ -16,6 +16,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/batch.h"
 #include "db/connection.h"
@@ -58,11 +59,15 @@ class SourceReader {
   // Starts streaming the rows matching `where` (empty: all).
   Result<std::unique_ptr<db::BatchReader>> Extract(const std::string& where, int64_t batch_rows);
   Result<std::unique_ptr<db::BatchReader>> Extract(const db::ExtractOptions& options);
+  // The same for only `columns` of the table (e.g. its key, to find deleted rows).
+  Result<std::unique_ptr<db::BatchReader>> ExtractColumns(const std::vector<std::string>& columns,
+                                                          const db::ExtractOptions& options);
   // Ends the read transaction (read-only: rolled back).
   Status Finish();
 
  private:
   SourceReader() = default;
+  Result<std::unique_ptr<db::BatchReader>> ExtractFrom(const db::SourceTable& table, const db::ExtractOptions& options);
   std::unique_ptr<db::Connection> conn_;
   db::SourceTable table_;
   std::string isolation_;

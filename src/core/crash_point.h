@@ -13,8 +13,8 @@
 // metadata not yet linked into place). Unset variables cost one getenv per call site.
 #include <string_view>
 
-namespace icesync::sync {
+namespace icesync {
 
 void CrashPoint(std::string_view point);
 
-}  // namespace icesync::sync
+}  // namespace icesync

@@ -1,4 +1,4 @@
-#include "sync/crash_point.h"
+#include "core/crash_point.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -6,7 +6,7 @@
 
 #include <cstdlib>
 
-namespace icesync::sync {
+namespace icesync {
 
 void CrashPoint(std::string_view point) {
   if (const char* at = std::getenv("ICESYNC_CRASH_AT"); at != nullptr && point == at) {
@@ -23,4 +23,4 @@ void CrashPoint(std::string_view point) {
   }
 }
 
-}  // namespace icesync::sync
+}  // namespace icesync

@@ -1,0 +1,141 @@
+#include "sync/table_key_index.h"
+
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "iceberg/delete_filter.h"
+#include "iceberg/scan_planner.h"
+#include "iceberg/table_reader.h"
+
+namespace icesync::sync {
+
+namespace {
+
+uint64_t Fnv1a(std::string_view s) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+RowLocation LocationOf(const iceberg::ScanFile& file, int64_t pos) {
+  return RowLocation{file.path(), pos, file.spec_id, file.file.partition};
+}
+
+Result<const Field*> FieldById(const Schema& schema, int id) {
+  const Field* f = schema.FindFieldById(id);
+  if (f == nullptr) return InvalidArgument("field id {} is not in the table's schema", id);
+  return f;
+}
+
+}  // namespace
+
+std::string ContentHash(const std::vector<const ColumnVector*>& columns, int64_t row) {
+  const std::string key = iceberg::EqualityKey(columns, row);
+  const uint64_t h[2] = {Fnv1a(key), std::hash<std::string>{}(key)};
+  return std::string(reinterpret_cast<const char*>(h), sizeof h);
+}
+
+Result<KeyIndex> IndexTableKeys(const iceberg::Table& table, const Schema& row_schema, const KeyIndexOptions& options,
+                                const std::unordered_set<std::string>* wanted, const std::vector<Predicate>& prune) {
+  KeyIndex index;
+  if (table.metadata.CurrentSnapshot() == nullptr || (wanted != nullptr && wanted->empty())) return index;
+  iceberg::ScanOptions so;
+  so.filter = prune;
+  ASSIGN_OR_RETURN(iceberg::ScanPlan plan, iceberg::PlanScan(table, so));
+  // Read the key columns, the order and tag columns and the hashed ones, each once.
+  std::vector<Field> fields;
+  auto position_of = [&](int id) -> Result<size_t> {
+    for (size_t i = 0; i < fields.size(); ++i) {
+      if (fields[i].id == id) return i;
+    }
+    ASSIGN_OR_RETURN(const Field* f, FieldById(row_schema, id));
+    fields.push_back(*f);
+    return fields.size() - 1;
+  };
+  std::vector<size_t> key_columns, hash_columns;
+  for (int id : options.key_field_ids) {
+    ASSIGN_OR_RETURN(size_t i, position_of(id));
+    key_columns.push_back(i);
+  }
+  for (int id : options.hash_field_ids) {
+    ASSIGN_OR_RETURN(size_t i, position_of(id));
+    hash_columns.push_back(i);
+  }
+  std::optional<size_t> order_column, tag_column;
+  if (options.latest_by_field_id) {
+    ASSIGN_OR_RETURN(order_column, position_of(*options.latest_by_field_id));
+  }
+  if (options.tag_field_id) {
+    ASSIGN_OR_RETURN(tag_column, position_of(*options.tag_field_id));
+  }
+  std::string key_names;
+  for (size_t c : key_columns) key_names += (key_names.empty() ? "" : ", ") + fields[c].name;
+  plan.schema = Schema(fields, row_schema.schema_id());
+  iceberg::TableReader reader(table, plan, false);
+  for (const iceberg::FileScanTask& task : plan.tasks) {
+    ASSIGN_OR_RETURN(bool more, reader.ReadTask(task, [&](const RecordBatch& batch,
+                                                          const std::vector<int64_t>& positions) -> Result<bool> {
+      std::vector<const ColumnVector*> key;
+      for (size_t c : key_columns) key.push_back(&batch.column(c));
+      std::vector<const ColumnVector*> hashed;
+      for (size_t c : hash_columns) hashed.push_back(&batch.column(c));
+      for (int64_t r = 0; r < batch.num_rows(); ++r) {
+        std::string k = iceberg::EqualityKey(key, r);
+        if (wanted != nullptr && !wanted->count(k)) continue;
+        IndexedRow row{LocationOf(task.data, positions[static_cast<size_t>(r)]), 0, {}, {}};
+        if (order_column) {
+          const ColumnVector& o = batch.column(*order_column);
+          row.order = o.IsNull(r) ? INT64_MIN : o.Value<int64_t>(r);
+        }
+        if (tag_column && !batch.column(*tag_column).IsNull(r)) {
+          row.tag = std::string(batch.column(*tag_column).GetBytes(r));
+        }
+        if (!hashed.empty()) row.content_hash = ContentHash(hashed, r);
+        auto [it, inserted] = index.try_emplace(std::move(k), row);
+        if (inserted) continue;
+        if (!options.latest_by_field_id) {
+          return InvalidArgument("the key ({}) is not unique in table {}: two live rows hold the same key (in {} "
+                                 "and {}); a mirror sync needs a unique key (--key)",
+                                 key_names, table.table_dir,
+                                 it->second.location.file_path, row.location.file_path);
+        }
+        if (row.order > it->second.order) it->second = std::move(row);
+      }
+      return true;
+    }));
+    (void)more;
+  }
+  return index;
+}
+
+Status ReadRowsAt(const iceberg::Table& table, const Schema& row_schema, const std::vector<RowLocation>& rows,
+                  const LocatedRowSink& sink) {
+  if (rows.empty()) return Status::OK();
+  std::map<std::string, std::map<int64_t, const RowLocation*>> by_file;
+  for (const RowLocation& r : rows) by_file[r.file_path][r.pos] = &r;
+  ASSIGN_OR_RETURN(iceberg::ScanPlan plan, iceberg::PlanScan(table, {}));
+  plan.schema = row_schema;
+  iceberg::TableReader reader(table, plan, false);
+  for (const iceberg::FileScanTask& task : plan.tasks) {
+    auto file = by_file.find(task.data.path());
+    if (file == by_file.end()) continue;
+    const auto& wanted = file->second;
+    ASSIGN_OR_RETURN(bool more, reader.ReadTask(task, [&](const RecordBatch& batch,
+                                                          const std::vector<int64_t>& positions) -> Result<bool> {
+      for (int64_t r = 0; r < batch.num_rows(); ++r) {
+        auto at = wanted.find(positions[static_cast<size_t>(r)]);
+        if (at != wanted.end()) RETURN_IF_ERROR(sink(batch, r, *at->second));
+      }
+      return true;
+    }));
+    (void)more;
+  }
+  return Status::OK();
+}
+
+}  // namespace icesync::sync
