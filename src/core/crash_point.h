@@ -8,9 +8,11 @@
 //                              until the test deletes that file, when it carries on (a test
 //                              changes the table meanwhile, e.g. to provoke a commit conflict)
 //
-// Points of the exporter: "extract" (after the first batch was written, files open),
-// "files-written" (all data files closed, nothing committed), "commit" (manifests written,
-// metadata not yet linked into place). Unset variables cost one getenv per call site.
+// Points of export and sync: "extract" (after the first batch was written, files open;
+// sync/source_stream.cc), "files-written" (all data and delete files closed, nothing
+// committed), "commit" (manifests and manifest list written, metadata not yet linked into
+// place; iceberg/snapshot_producer.cc, so every commit has it). It lives in core so that every
+// layer can name its points. Unset variables cost one getenv per call site.
 #include <string_view>
 
 namespace icesync {

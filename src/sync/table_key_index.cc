@@ -1,5 +1,6 @@
 #include "sync/table_key_index.h"
 
+#include <cstring>
 #include <map>
 #include <set>
 
@@ -75,6 +76,27 @@ Result<KeyIndex> IndexTableKeys(const iceberg::Table& table, const Schema& row_s
   }
   std::string key_names;
   for (size_t c : key_columns) key_names += (key_names.empty() ? "" : ", ") + fields[c].name;
+  // A single integer key (the common case) is tested as a number before any key string is
+  // built: the scan of a large table's key column then costs a hash probe per row.
+  std::optional<std::unordered_set<int64_t>> wanted_ints;
+  const bool int_key = key_columns.size() == 1 && (fields[key_columns[0]].type.id() == TypeId::kInt64 ||
+                                                   fields[key_columns[0]].type.id() == TypeId::kInt32);
+  if (int_key && wanted != nullptr) {
+    const bool wide = fields[key_columns[0]].type.id() == TypeId::kInt64;
+    wanted_ints.emplace();
+    for (const std::string& k : *wanted) {
+      if (k.size() != 1 + (wide ? 8u : 4u) || k[0] != '\1') continue;  // null keys match nothing here
+      if (wide) {
+        int64_t v;
+        std::memcpy(&v, k.data() + 1, 8);
+        wanted_ints->insert(v);
+      } else {
+        int32_t v;
+        std::memcpy(&v, k.data() + 1, 4);
+        wanted_ints->insert(v);
+      }
+    }
+  }
   plan.schema = Schema(fields, row_schema.schema_id());
   iceberg::TableReader reader(table, plan, false);
   for (const iceberg::FileScanTask& task : plan.tasks) {
@@ -84,7 +106,14 @@ Result<KeyIndex> IndexTableKeys(const iceberg::Table& table, const Schema& row_s
       for (size_t c : key_columns) key.push_back(&batch.column(c));
       std::vector<const ColumnVector*> hashed;
       for (size_t c : hash_columns) hashed.push_back(&batch.column(c));
+      const ColumnVector& first_key = batch.column(key_columns[0]);
+      const bool wide = first_key.type().id() == TypeId::kInt64;
       for (int64_t r = 0; r < batch.num_rows(); ++r) {
+        if (wanted_ints) {
+          if (first_key.IsNull(r)) continue;
+          const int64_t v = wide ? first_key.Value<int64_t>(r) : first_key.Value<int32_t>(r);
+          if (!wanted_ints->count(v)) continue;
+        }
         std::string k = iceberg::EqualityKey(key, r);
         if (wanted != nullptr && !wanted->count(k)) continue;
         IndexedRow row{LocationOf(task.data, positions[static_cast<size_t>(r)]), 0, {}, {}};

@@ -6,6 +6,9 @@
 //       (long/decimal as strings, dates/timestamps ISO with microseconds, binary as hex).
 //       With the table directory, columns are named as in the table's current schema, matched
 //       by the field ids in the files (Parquet names are Avro-compatible forms of them).
+//   node tests/js/export_readback.mjs duckdb-deletes <data file list> <table dir> <delete file list>
+//       The same, with the position-delete files applied by DuckDB itself: an anti-join of
+//       (filename, file_row_number) against the delete files' (file_path, pos).
 //   node tests/js/export_readback.mjs icebird <table dir> [<metadata file name>]
 //       icebird reading the Iceberg table (the given metadata version: time travel).
 //   node tests/js/export_readback.mjs icebird-form <table dir> <jsonl file>
@@ -37,7 +40,7 @@ function jsonNumber(x) {
   return String(x)
 }
 
-async function duckdbRows(listFile, tableDir) {
+async function duckdbRows(listFile, tableDir, deletesFile) {
   const files = readFileSync(listFile, 'utf8').split('\n').filter(Boolean)
   const db = await DuckDBInstance.create(':memory:')
   const con = await db.connect()
@@ -56,7 +59,15 @@ async function duckdbRows(listFile, tableDir) {
   }
   // hive_partitioning off: DuckDB would otherwise replace columns by the values it decodes from
   // partition directory names (txt=a+b), which are not what the files hold.
-  const source = `read_parquet([${files.map(f => `'${f.replaceAll("'", "''")}'`).join(',')}], hive_partitioning = false)`
+  const quotedList = list => `[${list.map(f => `'${f.replaceAll("'", "''")}'`).join(',')}]`
+  let source = `read_parquet(${quotedList(files)}, hive_partitioning = false${deletesFile ? ', union_by_name = true' : ''})`
+  const deletes = deletesFile ? readFileSync(deletesFile, 'utf8').split('\n').filter(Boolean) : []
+  if (deletes.length > 0) {
+    // union_by_name: files written before a column was added lack it (it reads as null).
+    source = `(SELECT * EXCLUDE (filename, file_row_number) FROM read_parquet(${quotedList(files)}, hive_partitioning = false, ` +
+      `union_by_name = true, filename = true, file_row_number = true) AS d WHERE NOT EXISTS (SELECT 1 FROM read_parquet(${quotedList(deletes)}) ` +
+      `AS x WHERE x.file_path = d.filename AND x.pos = d.file_row_number))`
+  }
   const described = (await con.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`)).getRowObjectsJS()
   // Each column selected in a form that converts to canonical JSON without loss.
   const cols = described.map(d => {
@@ -194,10 +205,12 @@ function icebirdForm(tableDir, jsonlFile) {
   })
 }
 
-const [mode, arg, extra] = process.argv.slice(2)
+const [mode, arg, extra, third] = process.argv.slice(2)
 let lines
 if (mode === 'duckdb') {
   lines = await duckdbRows(arg, extra)
+} else if (mode === 'duckdb-deletes') {
+  lines = await duckdbRows(arg, extra, third)
 } else if (mode === 'icebird') {
   let name = extra
   if (!name) name = 'v' + readFileSync(`${arg}/metadata/version-hint.text`, 'utf8').trim() + '.metadata.json'

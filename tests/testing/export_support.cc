@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <set>
 #include <sstream>
 
 #include "core/canonical_json.h"
@@ -138,6 +139,31 @@ std::vector<std::string> CommittedDataFiles(const std::string& table_dir, int64_
   return out;
 }
 
+LiveFiles CommittedFiles(const std::string& table_dir) {
+  LiveFiles out;
+  auto table = iceberg::LoadTableDir(table_dir);
+  EXPECT_TRUE(table.ok()) << table.status().ToString();
+  if (!table.ok()) return out;
+  auto plan = iceberg::PlanScan(*table, iceberg::ScanOptions{});
+  EXPECT_TRUE(plan.ok()) << plan.status().ToString();
+  if (!plan.ok()) return out;
+  iceberg::TableFileMapper mapper = table->FileMapper(false);
+  std::set<std::string> deletes;
+  for (const iceberg::FileScanTask& task : plan->tasks) {
+    auto local = mapper.ToLocal(task.data.path());
+    EXPECT_TRUE(local.ok()) << local.status().ToString();
+    if (local.ok()) out.data.push_back(*local);
+    for (const iceberg::ScanFile& d : task.deletes) {
+      EXPECT_EQ(d.content(), iceberg::FileContent::kPositionDeletes) << d.path();
+      auto dl = mapper.ToLocal(d.path());
+      if (dl.ok()) deletes.insert(*dl);
+    }
+  }
+  std::sort(out.data.begin(), out.data.end());
+  out.position_deletes.assign(deletes.begin(), deletes.end());
+  return out;
+}
+
 void ExpectRowsInTheirPartitions(const std::string& table_dir) {
   auto table = iceberg::LoadTableDir(table_dir);
   ASSERT_TRUE(table.ok()) << table.status().ToString();
@@ -205,6 +231,18 @@ std::string DuckdbRows(const std::string& table_dir) {
   for (const std::string& f : CommittedDataFiles(table_dir)) list += f + "\n";
   icesync::testing::WriteFile(tmp.file("files.txt"), list);
   return ReadBack("duckdb " + ShellQuote(tmp.file("files.txt")) + " " + ShellQuote(table_dir));
+}
+
+std::string DuckdbRowsWithDeletes(const std::string& table_dir) {
+  TempDir tmp;
+  const LiveFiles files = CommittedFiles(table_dir);
+  std::string data, deletes;
+  for (const std::string& f : files.data) data += f + "\n";
+  for (const std::string& f : files.position_deletes) deletes += f + "\n";
+  icesync::testing::WriteFile(tmp.file("files.txt"), data);
+  icesync::testing::WriteFile(tmp.file("deletes.txt"), deletes);
+  return ReadBack("duckdb-deletes " + ShellQuote(tmp.file("files.txt")) + " " + ShellQuote(table_dir) + " " +
+                  ShellQuote(tmp.file("deletes.txt")));
 }
 
 std::string IcebirdRows(const std::string& table_dir, const std::string& metadata_file) {

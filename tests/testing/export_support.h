@@ -51,7 +51,14 @@ std::string SortedCanonicalLines(const RecordBatch& batch, const std::function<b
 // The committed table (newest metadata version); fails the test when it cannot be loaded.
 iceberg::Table LoadTable(const std::string& table_dir);
 // Data file paths of the table's current snapshot (or `snapshot_id`), from its manifests.
+// Expects no delete files (what export writes).
 std::vector<std::string> CommittedDataFiles(const std::string& table_dir, int64_t snapshot_id = 0);
+// The current snapshot's data files and the position-delete files that apply to them.
+struct LiveFiles {
+  std::vector<std::string> data;
+  std::vector<std::string> position_deletes;
+};
+LiveFiles CommittedFiles(const std::string& table_dir);
 
 // Every row of every committed data file belongs to the file's partition: applying the spec's
 // transforms to the row's values (read back from the file) gives the file's partition tuple.
@@ -60,6 +67,8 @@ void ExpectRowsInTheirPartitions(const std::string& table_dir);
 // Sorted canonical rows as each reader returns them.
 std::string ScanRows(const std::string& warehouse, const std::string& table, int64_t snapshot_id = 0);
 std::string DuckdbRows(const std::string& table_dir);  // DuckDB over CommittedDataFiles
+// DuckDB over the current snapshot's data files, applying its position-delete files itself.
+std::string DuckdbRowsWithDeletes(const std::string& table_dir);
 // icebird over the newest metadata version, or over metadata/<metadata_file> (time travel).
 std::string IcebirdRows(const std::string& table_dir, const std::string& metadata_file = "");
 // `expected` (exact canonical lines) reduced to what icebird can return: decimals via

@@ -28,6 +28,12 @@ std::string CursorDetection::WithNullPolicy(const std::string& predicate, const 
   return "(" + predicate + ") OR " + quoted_column + " IS NULL";
 }
 
+DetectionPlan CursorDetection::FirstRunPlan(const std::string& quoted_column) const {
+  DetectionPlan plan;
+  if (on_null_ == NullCursorPolicy::kExclude) plan.where = quoted_column + " IS NOT NULL";
+  return plan;
+}
+
 Status CursorDetection::Observe(const RecordBatch& batch) {
   const ColumnVector& col = batch.column(index_);
   for (int64_t r = 0; r < batch.num_rows(); ++r) {

@@ -27,6 +27,8 @@ class CursorDetection : public ChangeDetection {
   // `predicate` extended by the NULL-cursor policy: NULL rows are read with kInclude (every
   // run) and with kFail (to count them and fail).
   std::string WithNullPolicy(const std::string& predicate, const std::string& quoted_column) const;
+  // The first run's read: every row, except those without a cursor under kExclude.
+  DetectionPlan FirstRunPlan(const std::string& quoted_column) const;
   bool IsNullCursor(const RecordBatch& batch, int64_t row) const { return batch.column(index_).IsNull(row); }
 
   std::string kind_;

@@ -16,9 +16,9 @@ class IdDetection final : public CursorDetection {
 
   Result<DetectionPlan> Plan(const std::optional<std::string>& previous, const ChangeSource& source) override {
     RETURN_IF_ERROR(LoadPrevious(previous));
-    DetectionPlan plan;
-    if (!previous_) return plan;
     const std::string quoted = source.dialect().QuoteIdentifier(column_);
+    if (!previous_) return FirstRunPlan(quoted);
+    DetectionPlan plan;
     plan.where = WithNullPolicy(quoted + " > ?", quoted);
     plan.params.push_back(*previous_);
     return plan;

@@ -31,12 +31,9 @@ class TimestampDetection final : public CursorDetection {
 
   Result<DetectionPlan> Plan(const std::optional<std::string>& previous, const ChangeSource& source) override {
     RETURN_IF_ERROR(LoadPrevious(previous));
-    DetectionPlan plan;
     const std::string quoted = source.dialect().QuoteIdentifier(column_);
-    if (!previous_) {
-      // First run: everything, NULL cursors included so that they are counted.
-      return plan;
-    }
+    if (!previous_) return FirstRunPlan(quoted);
+    DetectionPlan plan;
     const bool text_compare = source.dialect().temporal_as_text();
     Value bound;
     if (type_.id() == TypeId::kDate) {
