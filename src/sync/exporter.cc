@@ -238,6 +238,7 @@ Result<ExportResult> Export(const ExportOptions& options, ProgressReporter* prog
     change.spec = layout.spec;
     committed = iceberg::CommitSnapshot(table_dir, change);
   } else {
+    change.operation = iceberg::SnapshotOperation::kAppend;  // a new table's first rows
     committed = iceberg::CreateTableWithSnapshot(table_dir, layout.schema, layout.spec, props, change);
     if (!committed.ok() && committed.status().code() == ErrorCode::kAlreadyExists) {
       committed = AlreadyExists("table at {} was created by another writer while this job ran, and this job "
