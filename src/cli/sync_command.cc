@@ -206,6 +206,9 @@ void AddSyncCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--compression", o.compression, "Parquet compression: zstd (default), snappy, gzip, none")
       ->check(CLI::IsMember({"zstd", "snappy", "gzip", "none"}));
   cmd->add_option("--batch-rows", o.batch_rows, "Rows fetched per batch (default 16384)")->check(CLI::Range(1, 1 << 22));
+  cmd->add_option("--max-reread-rows", o.detection.max_reread_rows,
+                  "timestamp: content hashes of up to N rows that the next run re-reads are kept with the\n"
+                  "watermark, so it recognises them without reading the table (default 256; 0: always compare)");
   cmd->add_flag_callback("--no-pg-copy", [flags] { flags->options.pg_copy = false; },
                          "PostgreSQL: read rows through ODBC instead of COPY (diagnosis)");
   cmd->add_flag("--json", flags->json,

@@ -67,10 +67,11 @@ class SyncJob {
   // Writes the rows of `batch` (source columns) whose keep byte is set, with their changelog
   // operation (ops[i]) in changelog mode.
   Status WriteRows(RecordBatch& batch, const std::vector<uint8_t>& keep, const std::vector<char>& ops);
-  Status DeleteRow(const IndexedRow& row);
+  Status DeleteRow(const IndexedRow& row, const KeyIndex& index);
   // The key of row r of a batch in source columns, and the hash of its values.
   std::string KeyOf(const RecordBatch& batch, int64_t r) const;
   std::string HashOf(const RecordBatch& batch, int64_t r) const;
+  uint64_t Hash64Of(const RecordBatch& batch, int64_t r) const;
   void Remember(const RecordBatch& batch, int64_t r);  // the first key column's range, for pruning
   std::vector<Predicate> KeyPrune() const;
   KeyIndexOptions IndexOptions(bool hash) const;
@@ -116,7 +117,7 @@ class SyncJob {
 
   std::unique_ptr<DataFileStage> stage_;
   std::unique_ptr<PositionDeleteWriter> deletes_;
-  std::vector<std::pair<std::string, IndexedRow>> changelog_deletes_;
+  std::vector<RowLocation> changelog_deletes_;
   int64_t seq_ = 0;
   int64_t rows_read_ = 0, inserted_ = 0, updated_ = 0, deleted_ = 0;
 };
@@ -248,6 +249,12 @@ std::string SyncJob::HashOf(const RecordBatch& batch, int64_t r) const {
   return ContentHash(cols, r);
 }
 
+uint64_t SyncJob::Hash64Of(const RecordBatch& batch, int64_t r) const {
+  std::vector<const ColumnVector*> cols;
+  for (int i : hash_source_) cols.push_back(&batch.column(static_cast<size_t>(i)));
+  return ContentHash64(cols, r);
+}
+
 void SyncJob::Remember(const RecordBatch& batch, int64_t r) {
   if (key_source_.empty()) return;
   const ColumnVector& c = batch.column(key_source_[0]);
@@ -290,12 +297,12 @@ Status SyncJob::WriteRows(RecordBatch& batch, const std::vector<uint8_t>& keep, 
   return st;
 }
 
-Status SyncJob::DeleteRow(const IndexedRow& row) {
+Status SyncJob::DeleteRow(const IndexedRow& row, const KeyIndex& index) {
   if (changelog()) {
     if (row.tag == std::string(1, kDelete)) return Status::OK();  // already deleted in the history
-    changelog_deletes_.emplace_back("", row);
+    changelog_deletes_.push_back(index.At(row));
   } else {
-    RETURN_IF_ERROR(deletes_->Add(row.location));
+    RETURN_IF_ERROR(deletes_->Add(index.At(row)));
   }
   ++deleted_;
   return Status::OK();
@@ -314,6 +321,7 @@ Status SyncJob::ReadChanges() {
   phase_.Set(JobPhase::kSource);
   std::unique_ptr<ChangeSource> change_source = ChangeSourceFor(source_->connection());
   ASSIGN_OR_RETURN(DetectionPlan plan, detection_->Plan(usable, *change_source));
+  if (usable) detection_->LoadRereadState(previous_->reread);
   compare_all_ = base_ && (!usable || detection_->reads_all_rows());
   seq_ = previous_ ? previous_->change_seq : 0;
 
@@ -330,7 +338,7 @@ Status SyncJob::ReadChanges() {
   if (compare_all_) {
     if (progress_) progress_->Note("indexing the keys and row hashes of " + id_.ToString());
     phase_.Set(JobPhase::kWrite);
-    ASSIGN_OR_RETURN(table_index_, IndexTableKeys(*base_, layout_.schema, IndexOptions(true), nullptr, {}));
+    ASSIGN_OR_RETURN(table_index_, IndexTableKeys(*base_, layout_.schema, IndexOptions(true), KeyFilter{}, {}));
   }
   buffered_ = RecordBatch(source_->schema());
 
@@ -350,6 +358,8 @@ Status SyncJob::ReadChanges() {
     keep.assign(static_cast<size_t>(n), 0);
     ops.assign(static_cast<size_t>(n), kInsert);
     for (int64_t r = 0; r < n; ++r) {
+      const uint64_t hash64 = Hash64Of(batch, r);
+      detection_->Remember(batch, r, hash64);
       std::string key;
       if (!key_source_.empty()) {
         key = KeyOf(batch, r);
@@ -362,23 +372,37 @@ Status SyncJob::ReadChanges() {
         keep[static_cast<size_t>(r)] = 1;  // a new table: everything is an insert
         ++inserted_;
       } else if (compare_all_) {
-        auto it = table_index_.find(key);
-        const bool live = it != table_index_.end() && it->second.tag != std::string(1, kDelete);
+        auto it = table_index_.rows.find(key);
+        const bool live = it != table_index_.rows.end() && it->second.tag != std::string(1, kDelete);
         if (live && it->second.content_hash == HashOf(batch, r)) continue;  // unchanged
         keep[static_cast<size_t>(r)] = 1;
         if (live) {
           ops[static_cast<size_t>(r)] = kUpdate;
           ++updated_;
-          if (!changelog()) RETURN_IF_ERROR(deletes_->Add(it->second.location));
+          if (!changelog()) RETURN_IF_ERROR(deletes_->Add(table_index_.At(it->second)));
         } else {
           ++inserted_;
         }
       } else if (changelog() || detection_->MayBeReread(batch, r)) {
+        // A re-read the previous run saw with this content is skipped without reading the
+        // table; one it proves changed is a change; otherwise it is compared with the table.
+        bool compare = false;
+        if (detection_->MayBeReread(batch, r)) {
+          const std::optional<bool> known = detection_->KnownUnchanged(batch, r, hash64);
+          if (known.value_or(false)) continue;
+          compare = !known.has_value();
+        }
+        if (!changelog() && !compare) {
+          keep[static_cast<size_t>(r)] = 1;
+          Remember(batch, r);
+          written_keys_.push_back(std::move(key));
+          continue;
+        }
         // Decided once the table has been looked up (ResolveBufferedRows).
         Remember(batch, r);
         for (size_t c = 0; c < batch.num_columns(); ++c) iceberg::AppendValueFrom(buffered_.column(c), batch.column(c), r);
         buffered_keys_.push_back(std::move(key));
-        buffered_reread_.push_back(detection_->MayBeReread(batch, r) ? 1 : 0);
+        buffered_reread_.push_back(compare ? 1 : 0);
       } else {
         keep[static_cast<size_t>(r)] = 1;  // certainly a change: its old version is found later
         Remember(batch, r);
@@ -393,8 +417,8 @@ Status SyncJob::ReadChanges() {
   RETURN_IF_ERROR(detection_->Finish());
   if (compare_all_ && !key_source_.empty()) {
     // Every row was read: the table's keys that the read did not return were deleted.
-    for (const auto& [key, row] : table_index_) {
-      if (!seen_.count(key)) RETURN_IF_ERROR(DeleteRow(row));
+    for (const auto& [key, row] : table_index_.rows) {
+      if (!seen_.count(key)) RETURN_IF_ERROR(DeleteRow(row, table_index_));
     }
   }
   return Status::OK();
@@ -414,17 +438,24 @@ Status SyncJob::ResolveBufferedRows() {
   wanted.insert(buffered_keys_.begin(), buffered_keys_.end());
   phase_.Set(JobPhase::kWrite);
   if (progress_) progress_->Note("looking up " + FormatCount(static_cast<int64_t>(wanted.size())) + " changed keys");
-  ASSIGN_OR_RETURN(KeyIndex found, IndexTableKeys(*base_, layout_.schema, IndexOptions(false), &wanted, KeyPrune()));
+  const auto lookup_start = std::chrono::steady_clock::now();
+  ASSIGN_OR_RETURN(KeyIndex found,
+                   IndexTableKeys(*base_, layout_.schema, IndexOptions(false), KeyFilter{&wanted}, KeyPrune()));
+  if (progress_) {
+    progress_->Note(fmt::format("found {} of them in {} data files ({:.0f} ms, key columns only)",
+                                FormatCount(static_cast<int64_t>(found.rows.size())), found.files.size(),
+                                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - lookup_start).count()));
+  }
   auto live = [&](const std::string& key) -> const IndexedRow* {
-    auto it = found.find(key);
-    if (it == found.end() || it->second.tag == std::string(1, kDelete)) return nullptr;
+    auto it = found.rows.find(key);
+    if (it == found.rows.end() || it->second.tag == std::string(1, kDelete)) return nullptr;
     return &it->second;
   };
   // Rows written straight away: their previous versions go.
   for (const std::string& key : written_keys_) {
     if (const IndexedRow* old = live(key)) {
       ++updated_;
-      RETURN_IF_ERROR(deletes_->Add(old->location));
+      RETURN_IF_ERROR(deletes_->Add(found.At(*old)));
     } else {
       ++inserted_;
     }
@@ -434,7 +465,7 @@ Status SyncJob::ResolveBufferedRows() {
   std::vector<RowLocation> compare;
   for (size_t i = 0; i < buffered_keys_.size(); ++i) {
     const IndexedRow* old = live(buffered_keys_[i]);
-    if (old && buffered_reread_[i]) compare.push_back(old->location);
+    if (old && buffered_reread_[i]) compare.push_back(found.At(*old));
   }
   std::map<std::pair<std::string, int64_t>, std::string> table_hash;
   std::vector<size_t> hash_columns;
@@ -457,14 +488,14 @@ Status SyncJob::ResolveBufferedRows() {
   for (size_t i = 0; i < n; ++i) {
     const IndexedRow* old = live(buffered_keys_[i]);
     if (old && buffered_reread_[i]) {
-      auto h = table_hash.find({old->location.file_path, old->location.pos});
+      auto h = table_hash.find({found.files[old->file].file_path, old->pos});
       if (h != table_hash.end() && h->second == HashOf(buffered_, static_cast<int64_t>(i))) continue;  // unchanged
     }
     keep[i] = 1;
     if (old) {
       ops[i] = kUpdate;
       ++updated_;
-      if (!changelog()) RETURN_IF_ERROR(deletes_->Add(old->location));
+      if (!changelog()) RETURN_IF_ERROR(deletes_->Add(found.At(*old)));
     } else {
       ++inserted_;
     }
@@ -479,26 +510,37 @@ Status SyncJob::DetectDeletes() {
   db::ExtractOptions eo;
   eo.batch_rows = std::max<int64_t>(o_.batch_rows, 65536);
   ASSIGN_OR_RETURN(std::unique_ptr<db::BatchReader> reader, source_->ExtractColumns(key_names_, eo));
+  // A single integer key is kept as sorted numbers (8 bytes a key), any other as key strings.
+  const bool int_key = key_source_.size() == 1 && (source_->schema()->field(key_source_[0]).type.id() == TypeId::kInt64 ||
+                                                   source_->schema()->field(key_source_[0]).type.id() == TypeId::kInt32);
   std::unordered_set<std::string> source_keys;
+  std::vector<int64_t> source_ints;
   RETURN_IF_ERROR(StreamSourceBatches(*reader, *source_, phase_, [&](RecordBatch& batch) -> Status {
+    if (int_key) {
+      const ColumnVector& c = batch.column(0);
+      const bool wide = c.type().id() == TypeId::kInt64;
+      for (int64_t r = 0; r < batch.num_rows(); ++r) {
+        if (!c.IsNull(r)) source_ints.push_back(wide ? c.Value<int64_t>(r) : c.Value<int32_t>(r));
+      }
+      return Status::OK();
+    }
     std::vector<const ColumnVector*> cols;
     for (size_t c = 0; c < batch.num_columns(); ++c) cols.push_back(&batch.column(c));
     for (int64_t r = 0; r < batch.num_rows(); ++r) source_keys.insert(iceberg::EqualityKey(cols, r));
     return Status::OK();
   }));
+  std::sort(source_ints.begin(), source_ints.end());
   phase_.Set(JobPhase::kWrite);
-  ASSIGN_OR_RETURN(KeyIndex all, IndexTableKeys(*base_, layout_.schema, IndexOptions(false), nullptr, {}));
-  for (const auto& [key, row] : all) {
-    if (!source_keys.count(key)) RETURN_IF_ERROR(DeleteRow(row));
-  }
+  KeyFilter gone{&source_keys, int_key ? &source_ints : nullptr, /*absent=*/true};
+  ASSIGN_OR_RETURN(KeyIndex all, IndexTableKeys(*base_, layout_.schema, IndexOptions(false), gone, {}));
+  for (const auto& [key, row] : all.rows) RETURN_IF_ERROR(DeleteRow(row, all));
   return Status::OK();
 }
 
 Result<SyncResult> SyncJob::Commit() {
   // Changelog deletes are rows too: the key as the table last held it, the rest null.
   if (!changelog_deletes_.empty()) {
-    std::vector<RowLocation> at;
-    for (const auto& [k, row] : changelog_deletes_) at.push_back(row.location);
+    const std::vector<RowLocation>& at = changelog_deletes_;
     RecordBatch rows(source_->schema());
     int64_t n = 0;
     RETURN_IF_ERROR(ReadRowsAt(*base_, layout_.schema, at, [&](const RecordBatch& batch, int64_t row, const RowLocation&) {
@@ -566,6 +608,7 @@ Result<SyncResult> SyncJob::Commit() {
   s[kModeKey] = SyncModeName(mode_);
   if (changelog()) s[kChangeSeqKey] = std::to_string(seq_);
   s[kRunIdKey] = stage_->job_id();
+  if (std::string reread = detection_->RereadState(); !reread.empty()) s[kRereadKey] = reread;
   s["icesync.source"] = source_->redacted_source();
   s["icesync.source-table"] = source_->table().name.ToString();
   s["icesync.extracted-at"] = extracted_at_;

@@ -1,5 +1,6 @@
 #include "sync/table_key_index.h"
 
+#include <algorithm>
 #include <cstring>
 #include <map>
 #include <set>
@@ -41,10 +42,16 @@ std::string ContentHash(const std::vector<const ColumnVector*>& columns, int64_t
   return std::string(reinterpret_cast<const char*>(h), sizeof h);
 }
 
+uint64_t ContentHash64(const std::vector<const ColumnVector*>& columns, int64_t row) {
+  return Fnv1a(iceberg::EqualityKey(columns, row));
+}
+
 Result<KeyIndex> IndexTableKeys(const iceberg::Table& table, const Schema& row_schema, const KeyIndexOptions& options,
-                                const std::unordered_set<std::string>* wanted, const std::vector<Predicate>& prune) {
+                                const KeyFilter& filter, const std::vector<Predicate>& prune) {
   KeyIndex index;
-  if (table.metadata.CurrentSnapshot() == nullptr || (wanted != nullptr && wanted->empty())) return index;
+  const std::unordered_set<std::string>* wanted = filter.absent ? nullptr : filter.keys;
+  if (table.metadata.CurrentSnapshot() == nullptr) return index;
+  if (!filter.absent && filter.keys != nullptr && filter.keys->empty() && filter.sorted_ints == nullptr) return index;
   iceberg::ScanOptions so;
   so.filter = prune;
   ASSIGN_OR_RETURN(iceberg::ScanPlan plan, iceberg::PlanScan(table, so));
@@ -81,7 +88,8 @@ Result<KeyIndex> IndexTableKeys(const iceberg::Table& table, const Schema& row_s
   std::optional<std::unordered_set<int64_t>> wanted_ints;
   const bool int_key = key_columns.size() == 1 && (fields[key_columns[0]].type.id() == TypeId::kInt64 ||
                                                    fields[key_columns[0]].type.id() == TypeId::kInt32);
-  if (int_key && wanted != nullptr) {
+  const std::vector<int64_t>* sorted_ints = int_key ? filter.sorted_ints : nullptr;
+  if (int_key && wanted != nullptr && sorted_ints == nullptr) {
     const bool wide = fields[key_columns[0]].type.id() == TypeId::kInt64;
     wanted_ints.emplace();
     for (const std::string& k : *wanted) {
@@ -100,6 +108,8 @@ Result<KeyIndex> IndexTableKeys(const iceberg::Table& table, const Schema& row_s
   plan.schema = Schema(fields, row_schema.schema_id());
   iceberg::TableReader reader(table, plan, false);
   for (const iceberg::FileScanTask& task : plan.tasks) {
+    const uint32_t file_index = static_cast<uint32_t>(index.files.size());
+    index.files.push_back(LocationOf(task.data, 0));
     ASSIGN_OR_RETURN(bool more, reader.ReadTask(task, [&](const RecordBatch& batch,
                                                           const std::vector<int64_t>& positions) -> Result<bool> {
       std::vector<const ColumnVector*> key;
@@ -109,14 +119,18 @@ Result<KeyIndex> IndexTableKeys(const iceberg::Table& table, const Schema& row_s
       const ColumnVector& first_key = batch.column(key_columns[0]);
       const bool wide = first_key.type().id() == TypeId::kInt64;
       for (int64_t r = 0; r < batch.num_rows(); ++r) {
-        if (wanted_ints) {
-          if (first_key.IsNull(r)) continue;
-          const int64_t v = wide ? first_key.Value<int64_t>(r) : first_key.Value<int32_t>(r);
-          if (!wanted_ints->count(v)) continue;
+        if (wanted_ints || sorted_ints) {
+          bool in_set = false;
+          if (!first_key.IsNull(r)) {
+            const int64_t v = wide ? first_key.Value<int64_t>(r) : first_key.Value<int32_t>(r);
+            in_set = wanted_ints ? wanted_ints->count(v) > 0
+                                 : std::binary_search(sorted_ints->begin(), sorted_ints->end(), v);
+          }
+          if (in_set == filter.absent) continue;
         }
         std::string k = iceberg::EqualityKey(key, r);
-        if (wanted != nullptr && !wanted->count(k)) continue;
-        IndexedRow row{LocationOf(task.data, positions[static_cast<size_t>(r)]), 0, {}, {}};
+        if (!sorted_ints && filter.keys != nullptr && (filter.keys->count(k) > 0) == filter.absent) continue;
+        IndexedRow row{file_index, positions[static_cast<size_t>(r)], 0, {}, {}};
         if (order_column) {
           const ColumnVector& o = batch.column(*order_column);
           row.order = o.IsNull(r) ? INT64_MIN : o.Value<int64_t>(r);
@@ -125,13 +139,13 @@ Result<KeyIndex> IndexTableKeys(const iceberg::Table& table, const Schema& row_s
           row.tag = std::string(batch.column(*tag_column).GetBytes(r));
         }
         if (!hashed.empty()) row.content_hash = ContentHash(hashed, r);
-        auto [it, inserted] = index.try_emplace(std::move(k), row);
+        auto [it, inserted] = index.rows.try_emplace(std::move(k), row);
         if (inserted) continue;
         if (!options.latest_by_field_id) {
           return InvalidArgument("the key ({}) is not unique in table {}: two live rows hold the same key (in {} "
                                  "and {}); a mirror sync needs a unique key (--key)",
-                                 key_names, table.table_dir,
-                                 it->second.location.file_path, row.location.file_path);
+                                 key_names, table.table_dir, index.files[it->second.file].file_path,
+                                 index.files[row.file].file_path);
         }
         if (row.order > it->second.order) it->second = std::move(row);
       }

@@ -26,13 +26,33 @@
 
 namespace icesync::sync {
 
+// A live row: its data file (an index into KeyIndex::files, so that millions of rows do not
+// each carry a path) and position.
 struct IndexedRow {
-  RowLocation location;
+  uint32_t file = 0;
+  int64_t pos = 0;
   int64_t order = 0;          // the latest_by column's value (changelog sequence), else 0
   std::string tag;            // the tag column's value (changelog operation), else ""
   std::string content_hash;   // with hash_field_ids: 16 bytes identifying those values
 };
-using KeyIndex = std::unordered_map<std::string, IndexedRow>;
+struct KeyIndex {
+  std::vector<RowLocation> files;  // per data file read: path, spec, partition (pos unused)
+  std::unordered_map<std::string, IndexedRow> rows;  // by key
+  RowLocation At(const IndexedRow& row) const {
+    RowLocation l = files[row.file];
+    l.pos = row.pos;
+    return l;
+  }
+};
+
+// Which keys to index: all (no keys), those in `keys`, or with `absent` those NOT in it (the
+// table's rows whose key the source no longer has). For a single integer key `sorted_ints`
+// may stand in for `keys`: the same set as sorted numbers, 8 bytes a key.
+struct KeyFilter {
+  const std::unordered_set<std::string>* keys = nullptr;
+  const std::vector<int64_t>* sorted_ints = nullptr;
+  bool absent = false;
+};
 
 struct KeyIndexOptions {
   std::vector<int> key_field_ids;  // in key order
@@ -44,15 +64,17 @@ struct KeyIndexOptions {
   std::vector<int> hash_field_ids;
 };
 
-// The rows of the table's current snapshot holding `wanted` keys (every key when null).
-// `prune`: predicates every wanted key satisfies (e.g. its first column's range), used to skip
-// files. InvalidArgument when a key occurs in two live rows (outside a changelog): the table's
-// key is not unique, so a key cannot name one row.
+// The rows of the table's current snapshot whose keys pass `filter`. `prune`: predicates every
+// wanted key satisfies (e.g. its first column's range), used to skip files. InvalidArgument
+// when a key occurs in two live rows (outside a changelog): the table's key is not unique, so
+// a key cannot name one row.
 Result<KeyIndex> IndexTableKeys(const iceberg::Table& table, const Schema& row_schema, const KeyIndexOptions& options,
-                                const std::unordered_set<std::string>* wanted, const std::vector<Predicate>& prune);
+                                const KeyFilter& filter, const std::vector<Predicate>& prune);
 
 // 16 bytes identifying a row's values (two independent 64-bit hashes of its EqualityKey).
 std::string ContentHash(const std::vector<const ColumnVector*>& columns, int64_t row);
+// The first of those two hashes (what a run keeps about its re-reads).
+uint64_t ContentHash64(const std::vector<const ColumnVector*>& columns, int64_t row);
 
 // The whole rows (in `row_schema`) at the given locations; `sink` gets each as (batch, row
 // index in it, the location).

@@ -18,6 +18,7 @@ std::optional<StoredWatermark> FindWatermark(const iceberg::TableMetadata& metad
       w.snapshot_id = s->snapshot_id;
       if (auto v = s->summary.find(kWatermarkKey); v != s->summary.end()) w.value = v->second;
       if (auto m = s->summary.find(kModeKey); m != s->summary.end()) w.mode = m->second;
+      if (auto rr = s->summary.find(kRereadKey); rr != s->summary.end()) w.reread = rr->second;
       if (auto c = s->summary.find(kChangeSeqKey); c != s->summary.end()) {
         w.change_seq = std::strtoll(c->second.c_str(), nullptr, 10);
       }

@@ -25,6 +25,7 @@ inline constexpr const char* kDetectKey = "icesync.detect";
 inline constexpr const char* kRunIdKey = "icesync.run-id";
 inline constexpr const char* kModeKey = "icesync.mode";
 inline constexpr const char* kChangeSeqKey = "icesync.change-seq";  // changelog: last _change_seq used
+inline constexpr const char* kRereadKey = "icesync.reread-hashes";  // see ChangeDetection::RereadState
 
 struct StoredWatermark {
   std::string detect;  // e.g. "timestamp:updated_at"
@@ -32,6 +33,7 @@ struct StoredWatermark {
   std::string mode;    // mirror | changelog
   int64_t snapshot_id = 0;  // the snapshot that carries it
   int64_t change_seq = 0;
+  std::string reread;  // the detection's re-read state ("" if none)
 };
 
 // The watermark in force for the table's current snapshot (nullopt: never synced).

@@ -112,7 +112,7 @@ class SyncTest : public ExportFixture {
   size_t Snapshots() { return LoadTable(TableDir("shop.items")).metadata.snapshots.size(); }
 
   void RandomRounds(const std::string& detect, int rounds, uint64_t seed) {
-    SCOPED_TRACE(fmt::format("seed {} (ICESYNC_TEST_SEED={} reproduces), --detect {}", seed, seed, detect));
+    SCOPED_TRACE(fmt::format("seed {} (ICESYNC_TEST_SEED={} reproduces), {}", seed, seed, detect));
     std::mt19937_64 rng(seed);
     nlohmann::json first = RunSync(detect);
     ASSERT_EQ(first["status"], "ok") << first;
@@ -141,6 +141,14 @@ TEST_F(SyncTest, TimestampMirrorRoundsOnSqlite) {
   CreateSource(sqlite_url(), 30);
   if (HasFatalFailure()) return;
   RandomRounds("--detect timestamp:updated_at --detect-deletes --on-null-cursor include", 10, TestSeed(20261206));
+}
+
+// Without the re-read hashes every re-read is compared with the table's row instead.
+TEST_F(SyncTest, TimestampMirrorRoundsComparingReReadsWithTheTable) {
+  CreateSource(sqlite_url(), 30);
+  if (HasFatalFailure()) return;
+  RandomRounds("--detect timestamp:updated_at --lag 2s --max-reread-rows 0 --detect-deletes --on-null-cursor include", 6,
+               TestSeed(31));
 }
 
 TEST_F(SyncTest, FullDetectionRoundsOnSqlite) {

@@ -33,6 +33,9 @@ enum class NullCursorPolicy {
 struct DetectionOptions {
   int64_t lag_micros = 0;  // timestamp: re-read this far back
   NullCursorPolicy on_null_cursor = NullCursorPolicy::kFail;
+  // timestamp: at most this many re-read hashes kept with a watermark (see RereadState); 0
+  // keeps none, so every re-read is compared with the table.
+  size_t max_reread_rows = 256;
 };
 
 // What a strategy may ask the source while planning, inside the sync's read transaction. The
@@ -79,6 +82,20 @@ class ChangeDetection {
   virtual bool MayBeReread(const RecordBatch& /*batch*/, int64_t /*row*/) const { return false; }
   // The watermark to store after this run (the previous one when nothing was read).
   virtual std::string NewWatermark() const = 0;
+
+  // Re-read state (timestamp): the content hashes of the rows this run read that the next run
+  // will read again (at or above its lower bound), stored with the watermark, so that the
+  // next run recognises its re-reads without reading the table. "" when there is none or too
+  // many rows to keep in a snapshot summary (the next run then compares with the table).
+  virtual void Remember(const RecordBatch& /*batch*/, int64_t /*row*/, uint64_t /*content_hash*/) {}
+  virtual std::string RereadState() const { return ""; }
+  virtual void LoadRereadState(const std::string& /*state*/) {}
+  // For a row MayBeReread accepted: true when the previous run read it with this content,
+  // false when the loaded state proves it new or changed, nullopt without usable state.
+  virtual std::optional<bool> KnownUnchanged(const RecordBatch& /*batch*/, int64_t /*row*/,
+                                             uint64_t /*content_hash*/) const {
+    return std::nullopt;
+  }
 };
 
 // "full", "timestamp:COL", "id:COL", "rowversion:COL"; InvalidArgument lists the forms.
