@@ -32,6 +32,10 @@ constexpr const char* kSyncHelp =
     "  id:COL          rows with COL > watermark: INSERTS ONLY (updates and deletes are not seen)\n"
     "  rowversion:COL  SQL Server rowversion: COL >= last AND COL < MIN_ACTIVE_ROWVERSION(), which\n"
     "                  unlike max(COL) never misses a transaction that commits late\n"
+    "  change-tracking SQL Server Change Tracking: CHANGETABLE(CHANGES t, last version), deletes\n"
+    "                  included; needs SNAPSHOT isolation allowed and tracking enabled on the table.\n"
+    "                  When the retention period dropped changes since the last sync, it fails\n"
+    "                  and says so; --reinit then reads every row once and compares\n"
     "--detect-deletes adds deletes to timestamp/id/rowversion: the source's key set is compared\n"
     "with the table's (key columns only).\n"
     "\n"
@@ -189,7 +193,10 @@ void AddSyncCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--table", o.table, "Source table, [schema.]table")->required();
   cmd->add_option("--warehouse", o.warehouse, "Warehouse directory (filesystem catalog)")->required();
   cmd->add_option("--to", o.target, "Target Iceberg table, namespace.table (created on the first run)")->required();
-  cmd->add_option("--detect", o.detect, "full (default) | timestamp:COL | id:COL | rowversion:COL");
+  cmd->add_option("--detect", o.detect, "full (default) | timestamp:COL | id:COL | rowversion:COL | change-tracking");
+  cmd->add_flag("--reinit", o.detection.reinit,
+                "change-tracking: when changes since the last sync were dropped by retention, read every row\n"
+                "once and compare it with the table instead of failing");
   cmd->add_option("--lag", flags->lag, "timestamp only: re-read this far back each run, e.g. 30s, 5m (default 0)");
   cmd->add_option("--key", flags->key, "Key column(s), comma-separated (default: the source's primary key)");
   cmd->add_option("--mode", flags->mode, "mirror (default with a key) | changelog (default without)")

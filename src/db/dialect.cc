@@ -18,13 +18,18 @@ std::string Dialect::SelectExpression(const SelectColumn& c) const { return Quot
 
 std::string Dialect::Select(const TableName& t, const std::vector<SelectColumn>& cols, const std::string& where,
                             const std::vector<std::string>& order_by) const {
+  return SelectFrom(QualifiedName(t), cols, where, order_by);
+}
+
+std::string Dialect::SelectFrom(const std::string& from, const std::vector<SelectColumn>& cols,
+                                const std::string& where, const std::vector<std::string>& order_by) const {
   std::string sql = "SELECT ";
   for (size_t i = 0; i < cols.size(); ++i) {
     if (i > 0) sql += ", ";
     sql += SelectExpression(cols[i]);
   }
   if (cols.empty()) sql += "1";
-  sql += " FROM " + QualifiedName(t);
+  sql += " FROM " + from;
   if (!where.empty()) sql += " WHERE " + where;
   if (!order_by.empty()) sql += " ORDER BY " + ColumnList(order_by);
   return sql;

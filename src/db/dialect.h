@@ -52,6 +52,9 @@ class Dialect {
   // SELECT cols FROM table [WHERE where] [ORDER BY order_by...].
   std::string Select(const TableName& t, const std::vector<SelectColumn>& cols, const std::string& where,
                      const std::vector<std::string>& order_by) const;
+  // The same from any FROM clause text (a derived table with the columns' names).
+  std::string SelectFrom(const std::string& from, const std::vector<SelectColumn>& cols, const std::string& where,
+                         const std::vector<std::string>& order_by) const;
   // Predicate selecting rows whose composite key is > (lower) and/or <= (upper) a bound, with
   // `?` placeholders; `param_keys` receives, per placeholder, the index of the key column
   // whose bound it takes (expanded form: (a > ?) OR (a = ? AND b > ?), valid everywhere).
@@ -90,6 +93,20 @@ class Dialect {
   // every row below it is committed, so reading up to it (exclusive) misses no late commit,
   // which max(rowversion) would. "" where the DBMS has no rowversion.
   virtual std::string MinActiveRowversionQuery() const { return ""; }
+
+  // Change detection by SQL Server Change Tracking; "" elsewhere. The min-valid-version query
+  // takes the quoted table name as its one text parameter (OBJECT_ID(?)).
+  virtual std::string ChangeTrackingMinValidVersionQuery() const { return ""; }
+  virtual std::string ChangeTrackingCurrentVersionQuery() const { return ""; }
+  // A derived table of the changes since a version (its one `?`): CHANGETABLE(CHANGES t, ?)
+  // LEFT JOINed to the table on the key, the key columns from the change table (present for
+  // deletes too), the others from the table (NULL for deleted rows), plus `op_column` holding
+  // SYS_CHANGE_OPERATION (I, U or D).
+  virtual std::string ChangeTrackingChanges(const TableName& /*t*/, const std::vector<std::string>& /*columns*/,
+                                            const std::vector<std::string>& /*keys*/,
+                                            const std::string& /*op_column*/) const {
+    return "";
+  }
 
   // Whether date/time/timestamp values travel as ISO text (SQLite stores them as text) rather
   // than ODBC date/time structs.

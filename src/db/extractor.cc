@@ -13,7 +13,8 @@ Result<ExtractPredicate> BuildExtractPredicate(const Dialect& d, const SourceTab
                                                const ExtractOptions& options) {
   ExtractPredicate p;
   p.where = options.where.empty() ? "" : "(" + options.where + ")";
-  p.params = options.where_params;
+  p.params = options.from_params;  // the FROM clause's placeholders come first in the text
+  p.params.insert(p.params.end(), options.where_params.begin(), options.where_params.end());
   if (options.key_range || options.order_by_key) {
     if (table.key_columns.empty()) {
       return InvalidArgument("a key range or key order needs a primary key, and table {} has none",
@@ -101,7 +102,8 @@ Status Extractor::Start() {
   ASSIGN_OR_RETURN(ExtractPredicate predicate, BuildExtractPredicate(d, table_, options_));
   param_values_.clear();
   for (const Value& v : predicate.params) param_values_.push_back(ColumnOf(v));
-  sql_ = d.Select(table_.name, select, predicate.where, predicate.order_by);
+  sql_ = options_.from.empty() ? d.Select(table_.name, select, predicate.where, predicate.order_by)
+                               : d.SelectFrom(options_.from, select, predicate.where, predicate.order_by);
 
   ASSIGN_OR_RETURN(stmt_, conn_.NewStatement());
   SQLHSTMT h = stmt_.get();

@@ -32,6 +32,11 @@ struct ExtractOptions {
   // A predicate in the source's SQL with `?` placeholders bound to where_params in order.
   std::string where;
   std::vector<Value> where_params;
+  // Reads from this FROM clause (a derived table with the table's column names, e.g. SQL
+  // Server's CHANGETABLE joined to the table) instead of the table; its `?` placeholders take
+  // from_params, bound before where_params. ODBC extraction only.
+  std::string from;
+  std::vector<Value> from_params;
   // Restricts to a key range and orders by the key (needs a primary key).
   std::optional<KeyRange> key_range;
   bool order_by_key = false;

@@ -1,6 +1,9 @@
 #include "db/sqlserver_dialect.h"
 
+#include <algorithm>
+
 namespace icesync::db {
+
 std::string SqlServerDialect::QuoteIdentifier(std::string_view id) const {
   std::string out = "[";
   for (char c : id) {
@@ -69,6 +72,24 @@ std::string SqlServerDialect::DeleteFromStaging(const TableName& target, const T
                                                 const std::vector<std::string>& keys) const {
   return "DELETE t FROM " + QualifiedName(target) + " AS t INNER JOIN " + QualifiedName(staging) + " AS s ON " +
          KeyJoin("t", "s", keys);
+}
+
+std::string SqlServerDialect::ChangeTrackingChanges(const TableName& t, const std::vector<std::string>& columns,
+                                                    const std::vector<std::string>& keys,
+                                                    const std::string& op_column) const {
+  std::string select;
+  for (const std::string& c : columns) {
+    const bool is_key = std::find(keys.begin(), keys.end(), c) != keys.end();
+    select += (select.empty() ? "" : ", ") + std::string(is_key ? "[ct]." : "[t].") + QuoteIdentifier(c) + " AS " +
+              QuoteIdentifier(c);
+  }
+  select += ", [ct].[SYS_CHANGE_OPERATION] AS " + QuoteIdentifier(op_column);
+  std::string on;
+  for (const std::string& k : keys) {
+    on += (on.empty() ? "" : " AND ") + std::string("[t].") + QuoteIdentifier(k) + " = [ct]." + QuoteIdentifier(k);
+  }
+  return "(SELECT " + select + " FROM CHANGETABLE(CHANGES " + QualifiedName(t) + ", ?) AS [ct] LEFT OUTER JOIN " +
+         QualifiedName(t) + " AS [t] ON " + on + ") AS [changes]";
 }
 
 }  // namespace icesync::db

@@ -22,6 +22,12 @@ class SqlServerDialect final : public Dialect {
   std::string MinActiveRowversionQuery() const override {
     return "SELECT CONVERT(varchar(18), MIN_ACTIVE_ROWVERSION(), 1)";
   }
+  std::string ChangeTrackingMinValidVersionQuery() const override {
+    return "SELECT CHANGE_TRACKING_MIN_VALID_VERSION(OBJECT_ID(?))";
+  }
+  std::string ChangeTrackingCurrentVersionQuery() const override { return "SELECT CHANGE_TRACKING_CURRENT_VERSION()"; }
+  std::string ChangeTrackingChanges(const TableName& t, const std::vector<std::string>& columns,
+                                    const std::vector<std::string>& keys, const std::string& op_column) const override;
   std::string DeleteFromStaging(const TableName& target, const TableName& staging,
                                 const std::vector<std::string>& keys) const override;
 };

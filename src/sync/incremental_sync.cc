@@ -33,7 +33,7 @@ Status ValidateSyncOptions(const SyncOptions& o) {
   if (o.table.empty()) return InvalidArgument("--table is required ([schema.]table in the source)");
   if (o.warehouse.empty()) return InvalidArgument("--warehouse is required (a directory)");
   RETURN_IF_ERROR(iceberg::TableIdentifier::Parse(o.target).status().WithContext("--to"));
-  RETURN_IF_ERROR(MakeChangeDetection(o.detect, o.detection).status());
+  if (!o.make_detection) RETURN_IF_ERROR(MakeChangeDetection(o.detect, o.detection).status());
   if (o.detection.lag_micros < 0) return InvalidArgument("--lag must not be negative");
   if (o.detection.lag_micros > 0 && o.detect.rfind("timestamp:", 0) != 0) {
     return InvalidArgument("--lag applies to --detect timestamp:COL only");
@@ -114,6 +114,8 @@ class SyncJob {
   std::vector<uint8_t> buffered_reread_;
   // Mirror cursor runs: keys written straight away (their old versions are deleted later).
   std::vector<std::string> written_keys_;
+  // Keys the read reported deleted (change tracking).
+  std::vector<std::string> deleted_keys_;
 
   std::unique_ptr<DataFileStage> stage_;
   std::unique_ptr<PositionDeleteWriter> deletes_;
@@ -142,7 +144,11 @@ Status SyncJob::OpenSource() {
   ASSIGN_OR_RETURN(source_, SourceReader::Open(o_.source, o_.table, "", SourceReadOptions{o_.pg_copy}));
   extracted_at_ = IsoNow();
   phase_.Set(JobPhase::kValidate);
-  ASSIGN_OR_RETURN(detection_, MakeChangeDetection(o_.detect, o_.detection));
+  if (o_.make_detection) {
+    detection_ = o_.make_detection();
+  } else {
+    ASSIGN_OR_RETURN(detection_, MakeChangeDetection(o_.detect, o_.detection));
+  }
   RETURN_IF_ERROR(detection_->Bind(source_->table()));
   key_names_ = o_.key.empty() ? source_->table().key_columns : o_.key;
   const Schema& src = *source_->schema();
@@ -319,10 +325,10 @@ Status SyncJob::ReadChanges() {
     note_ = "the table has no sync watermark yet (made by export or another tool): every row is read and compared";
   }
   phase_.Set(JobPhase::kSource);
-  std::unique_ptr<ChangeSource> change_source = ChangeSourceFor(source_->connection());
+  std::unique_ptr<ChangeSource> change_source = ChangeSourceFor(source_->connection(), source_->isolation());
   ASSIGN_OR_RETURN(DetectionPlan plan, detection_->Plan(usable, *change_source));
   if (usable) detection_->LoadRereadState(previous_->reread);
-  compare_all_ = base_ && (!usable || detection_->reads_all_rows());
+  compare_all_ = base_ && (!usable || detection_->reads_all_rows() || plan.full_read);
   seq_ = previous_ ? previous_->change_seq : 0;
 
   DataFileStageOptions so;
@@ -346,8 +352,24 @@ Status SyncJob::ReadChanges() {
   eo.batch_rows = o_.batch_rows;
   eo.where = plan.where;
   eo.where_params = plan.params;
+  eo.from = plan.from;
+  eo.from_params = plan.from_params;
   phase_.Set(JobPhase::kSource);
-  ASSIGN_OR_RETURN(std::unique_ptr<db::BatchReader> reader, source_->Extract(eo));
+  // A read that names each row's operation (change tracking) has one more column, last.
+  db::SourceTable read_table = source_->table();
+  const size_t op_index = read_table.schema->num_fields();
+  const bool has_op = !plan.op_column.empty();
+  if (has_op) {
+    db::SourceColumn op{plan.op_column, "nchar", 1};
+    ASSIGN_OR_RETURN(db::ColumnMapping mapping, db::MapSourceType(db::DialectKind::kSqlServer, op));
+    std::vector<Field> fields = read_table.schema->fields();
+    fields.push_back(Field{read_table.schema->highest_field_id() + 1, plan.op_column, mapping.type, false});
+    read_table.schema = std::make_shared<const Schema>(fields, 0, read_table.schema->identifier_field_ids());
+    read_table.columns.push_back(op);
+    read_table.mappings.push_back(mapping);
+    read_table.field_ids.push_back(fields.back().id);
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<db::BatchReader> reader, source_->ExtractTable(read_table, eo));
   if (progress_) progress_->Note("reading changes: " + (plan.where.empty() ? std::string("every row") : reader->sql()));
   std::vector<uint8_t> keep;
   std::vector<char> ops;
@@ -367,6 +389,11 @@ Status SyncJob::ReadChanges() {
           return InvalidArgument("the key ({}) of {} is not unique: the source returned it twice; pass a unique --key",
                                  fmt::join(key_names_, ", "), source_->table().name.ToString());
         }
+      }
+      if (has_op && batch.column(op_index).GetBytes(r) == "D") {
+        Remember(batch, r);
+        deleted_keys_.push_back(std::move(key));  // removed once the table has been looked up
+        continue;
       }
       if (!base_) {
         keep[static_cast<size_t>(r)] = 1;  // a new table: everything is an insert
@@ -409,7 +436,16 @@ Status SyncJob::ReadChanges() {
         written_keys_.push_back(std::move(key));
       }
     }
-    RETURN_IF_ERROR(WriteRows(batch, keep, ops));
+    // The operation column is not written: it leaves the batch while it is (and comes back,
+    // since the extractor reuses the batch).
+    ColumnVector op_column;
+    if (has_op) {
+      op_column = std::move(batch.columns().back());
+      batch.columns().pop_back();
+    }
+    Status written = WriteRows(batch, keep, ops);
+    if (has_op) batch.columns().push_back(std::move(op_column));
+    RETURN_IF_ERROR(written);
     if (progress_) progress_->Update(rows_read_, stage_->bytes_written());
     return Status::OK();
   }));
@@ -425,7 +461,7 @@ Status SyncJob::ReadChanges() {
 }
 
 Status SyncJob::ResolveBufferedRows() {
-  if (buffered_keys_.empty() && written_keys_.empty()) return Status::OK();
+  if (buffered_keys_.empty() && written_keys_.empty() && deleted_keys_.empty()) return Status::OK();
   // Changelog without a key (id detection: no re-reads): nothing to look up, all inserts.
   if (key_source_.empty()) {
     std::vector<uint8_t> keep(buffered_keys_.size(), 1);
@@ -436,6 +472,7 @@ Status SyncJob::ResolveBufferedRows() {
   }
   std::unordered_set<std::string> wanted(written_keys_.begin(), written_keys_.end());
   wanted.insert(buffered_keys_.begin(), buffered_keys_.end());
+  wanted.insert(deleted_keys_.begin(), deleted_keys_.end());
   phase_.Set(JobPhase::kWrite);
   if (progress_) progress_->Note("looking up " + FormatCount(static_cast<int64_t>(wanted.size())) + " changed keys");
   const auto lookup_start = std::chrono::steady_clock::now();
@@ -459,6 +496,10 @@ Status SyncJob::ResolveBufferedRows() {
     } else {
       ++inserted_;
     }
+  }
+  for (const std::string& key : deleted_keys_) {
+    auto it = found.rows.find(key);
+    if (it != found.rows.end()) RETURN_IF_ERROR(DeleteRow(it->second, found));
   }
   // Buffered rows: re-reads are compared with the table's row (whole rows, from the few files
   // holding them); the rest are changes.

@@ -22,6 +22,8 @@
 // once: the commit checks that the watermark it started from is still the table's latest, so
 // the later one fails with Conflict (exit 4) and commits nothing; run it again.
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -48,6 +50,9 @@ struct SyncOptions {
   std::string target;     // ns.table
   std::string detect = "full";
   DetectionOptions detection;  // --lag, --on-null-cursor
+  // Makes the strategy instead of `detect` (library callers; tests drive the change-tracking
+  // path on SQLite with a change-log strategy, since no SQL Server runs where they do).
+  std::function<std::unique_ptr<ChangeDetection>()> make_detection;
   std::vector<std::string> key;  // default: the source's primary key
   std::optional<SyncMode> mode;  // default: mirror with a key, else changelog
   bool detect_deletes = false;

@@ -152,18 +152,18 @@ Result<std::unique_ptr<db::BatchReader>> SourceReader::Extract(const std::string
 }
 
 Result<std::unique_ptr<db::BatchReader>> SourceReader::Extract(const db::ExtractOptions& options) {
-  return ExtractFrom(table_, options);
+  return ExtractTable(table_, options);
 }
 
 Result<std::unique_ptr<db::BatchReader>> SourceReader::ExtractColumns(const std::vector<std::string>& columns,
                                                                       const db::ExtractOptions& options) {
   ASSIGN_OR_RETURN(db::SourceTable narrowed, db::SelectColumns(table_, columns));
-  return ExtractFrom(narrowed, options);
+  return ExtractTable(narrowed, options);
 }
 
-Result<std::unique_ptr<db::BatchReader>> SourceReader::ExtractFrom(const db::SourceTable& source_table,
-                                                                   const db::ExtractOptions& options) {
-  if (pg_snapshot_.empty()) {
+Result<std::unique_ptr<db::BatchReader>> SourceReader::ExtractTable(const db::SourceTable& source_table,
+                                                                    const db::ExtractOptions& options) {
+  if (pg_snapshot_.empty() || !options.from.empty()) {
     ASSIGN_OR_RETURN(std::unique_ptr<db::Extractor> odbc, db::Extractor::Open(*conn_, source_table, options));
     return std::unique_ptr<db::BatchReader>(std::move(odbc));
   }

@@ -62,12 +62,14 @@ class SourceReader {
   // The same for only `columns` of the table (e.g. its key, to find deleted rows).
   Result<std::unique_ptr<db::BatchReader>> ExtractColumns(const std::vector<std::string>& columns,
                                                           const db::ExtractOptions& options);
+  // The same for a variant of the table: narrowed (SelectColumns), or with extra columns that
+  // a derived FROM clause (options.from) supplies.
+  Result<std::unique_ptr<db::BatchReader>> ExtractTable(const db::SourceTable& table, const db::ExtractOptions& options);
   // Ends the read transaction (read-only: rolled back).
   Status Finish();
 
  private:
   SourceReader() = default;
-  Result<std::unique_ptr<db::BatchReader>> ExtractFrom(const db::SourceTable& table, const db::ExtractOptions& options);
   std::unique_ptr<db::Connection> conn_;
   db::SourceTable table_;
   std::string isolation_;

@@ -13,11 +13,9 @@ Result<std::unique_ptr<ChangeDetection>> MakeChangeDetection(const std::string& 
   if (kind == "timestamp") return MakeTimestampDetection(column, options);
   if (kind == "id") return MakeIdDetection(column, options);
   if (kind == "rowversion") return MakeRowversionDetection(column);
-  if (kind == "change-tracking") {
-    return Unsupported("--detect change-tracking is not available yet; use --detect rowversion:COL (SQL Server), "
-                       "timestamp:COL or full");
-  }
-  return InvalidArgument("--detect '{}' is not one of: full, timestamp:COL, id:COL, rowversion:COL", spec);
+  if (spec == "change-tracking") return MakeChangeTrackingDetection(options);
+  return InvalidArgument("--detect '{}' is not one of: full, timestamp:COL, id:COL, rowversion:COL, change-tracking",
+                         spec);
 }
 
 Result<size_t> FindCursorColumn(const db::SourceTable& table, const std::string& column, const char* strategy) {
@@ -38,22 +36,24 @@ namespace {
 
 class ConnectionChangeSource final : public ChangeSource {
  public:
-  explicit ConnectionChangeSource(const db::Connection& c) : conn_(c) {}
+  ConnectionChangeSource(const db::Connection& c, std::string isolation) : conn_(c), isolation_(std::move(isolation)) {}
   const db::Dialect& dialect() const override { return conn_.dialect(); }
-  Result<std::string> QueryScalar(const std::string& sql) const override {
-    ASSIGN_OR_RETURN(std::vector<db::TextRow> rows, conn_.QueryText(sql));
+  std::string isolation() const override { return isolation_; }
+  Result<std::string> QueryScalar(const std::string& sql, const std::vector<std::string>& params) const override {
+    ASSIGN_OR_RETURN(std::vector<db::TextRow> rows, conn_.QueryText(sql, params));
     if (rows.empty() || rows[0].empty() || !rows[0][0]) return NotFound("{} returned no value", sql);
     return *rows[0][0];
   }
 
  private:
   const db::Connection& conn_;
+  std::string isolation_;
 };
 
 }  // namespace
 
-std::unique_ptr<ChangeSource> ChangeSourceFor(const db::Connection& connection) {
-  return std::make_unique<ConnectionChangeSource>(connection);
+std::unique_ptr<ChangeSource> ChangeSourceFor(const db::Connection& connection, std::string isolation) {
+  return std::make_unique<ConnectionChangeSource>(connection, std::move(isolation));
 }
 
 }  // namespace icesync::sync

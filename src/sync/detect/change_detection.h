@@ -7,6 +7,7 @@
 //   timestamp:COL        COL >= watermark - lag (closed start; see timestamp_detection.cc)
 //   id:COL               COL > watermark: inserts only
 //   rowversion:COL       SQL Server: @last <= COL < MIN_ACTIVE_ROWVERSION(), in one snapshot
+//   change-tracking      SQL Server Change Tracking: CHANGETABLE(CHANGES t, @last_version)
 //
 // A strategy only decides the read and the watermark; the sync job (incremental_sync.h) reads
 // the rows, compares what may be a re-read with the table, writes and commits.
@@ -33,6 +34,9 @@ enum class NullCursorPolicy {
 struct DetectionOptions {
   int64_t lag_micros = 0;  // timestamp: re-read this far back
   NullCursorPolicy on_null_cursor = NullCursorPolicy::kFail;
+  // change-tracking: when the stored version is older than the oldest change kept, read every
+  // row once (and compare) instead of failing.
+  bool reinit = false;
   // timestamp: at most this many re-read hashes kept with a watermark (see RereadState); 0
   // keeps none, so every re-read is compared with the table.
   size_t max_reread_rows = 256;
@@ -45,15 +49,26 @@ class ChangeSource {
  public:
   virtual ~ChangeSource() = default;
   virtual const db::Dialect& dialect() const = 0;
-  // The first column of the first row of `sql` as text (NotFound when no row).
-  virtual Result<std::string> QueryScalar(const std::string& sql) const = 0;
+  // The isolation the read transaction obtained (SourceReader::isolation()).
+  virtual std::string isolation() const = 0;
+  // The first column of the first row of `sql` with text `params` bound, as text (NotFound
+  // when there is no row or the value is NULL).
+  virtual Result<std::string> QueryScalar(const std::string& sql, const std::vector<std::string>& params = {}) const = 0;
 };
-std::unique_ptr<ChangeSource> ChangeSourceFor(const db::Connection& connection);
+std::unique_ptr<ChangeSource> ChangeSourceFor(const db::Connection& connection, std::string isolation);
 
 // The read of one run: a predicate in the source's SQL with `?` placeholders bound to `params`.
 struct DetectionPlan {
   std::string where;  // "" = every row
   std::vector<Value> params;
+  // Read from this FROM clause instead of the table (db::ExtractOptions::from), which adds a
+  // string column `op_column` holding each row's operation: 'D' rows are deletes (key only).
+  std::string from;
+  std::vector<Value> from_params;
+  std::string op_column;
+  // Every row is read even though a watermark exists (change tracking re-initialised): the
+  // rows are compared with the table and keys it did not return are deleted.
+  bool full_read = false;
 };
 
 class ChangeDetection {
@@ -106,6 +121,10 @@ std::unique_ptr<ChangeDetection> MakeFullDetection();
 std::unique_ptr<ChangeDetection> MakeTimestampDetection(std::string column, const DetectionOptions& options);
 std::unique_ptr<ChangeDetection> MakeIdDetection(std::string column, const DetectionOptions& options);
 std::unique_ptr<ChangeDetection> MakeRowversionDetection(std::string column);
+std::unique_ptr<ChangeDetection> MakeChangeTrackingDetection(const DetectionOptions& options);
+
+// The name of the operation column a change-tracking read adds.
+inline constexpr const char* kChangeOperationColumn = "__icesync_change_op";
 
 // Shared by the cursor strategies: the index of `column` in the table (NotFound lists them).
 Result<size_t> FindCursorColumn(const db::SourceTable& table, const std::string& column, const char* strategy);
