@@ -101,6 +101,9 @@ class SyncJob {
   std::string extracted_at_;
   std::string note_;
 
+  // Whether the source's key may repeat (a --key that is not its primary key): every key read
+  // is then checked, on a first run too.
+  bool check_unique_ = false;
   // Whether every row read is compared with the table as it streams (the table exists and this
   // run reads all rows: full detection, or no usable watermark yet).
   bool compare_all_ = false;
@@ -151,6 +154,7 @@ Status SyncJob::OpenSource() {
   }
   RETURN_IF_ERROR(detection_->Bind(source_->table()));
   key_names_ = o_.key.empty() ? source_->table().key_columns : o_.key;
+  check_unique_ = !key_names_.empty() && key_names_ != source_->table().key_columns;
   const Schema& src = *source_->schema();
   for (const std::string& k : key_names_) {
     auto idx = src.FindTopLevelIndex(k);
@@ -380,8 +384,12 @@ Status SyncJob::ReadChanges() {
     keep.assign(static_cast<size_t>(n), 0);
     ops.assign(static_cast<size_t>(n), kInsert);
     for (int64_t r = 0; r < n; ++r) {
-      const uint64_t hash64 = Hash64Of(batch, r);
-      detection_->Remember(batch, r, hash64);
+      if (detection_->InRereadWindow(batch, r)) detection_->Remember(batch, r, Hash64Of(batch, r));
+      if (!base_ && !check_unique_) {
+        keep[static_cast<size_t>(r)] = 1;  // a new table from a primary key: every row an insert
+        ++inserted_;
+        continue;
+      }
       std::string key;
       if (!key_source_.empty()) {
         key = KeyOf(batch, r);
@@ -415,7 +423,7 @@ Status SyncJob::ReadChanges() {
         // table; one it proves changed is a change; otherwise it is compared with the table.
         bool compare = false;
         if (detection_->MayBeReread(batch, r)) {
-          const std::optional<bool> known = detection_->KnownUnchanged(batch, r, hash64);
+          const std::optional<bool> known = detection_->KnownUnchanged(batch, r, Hash64Of(batch, r));
           if (known.value_or(false)) continue;
           compare = !known.has_value();
         }

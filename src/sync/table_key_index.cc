@@ -1,6 +1,7 @@
 #include "sync/table_key_index.h"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <map>
 #include <set>
@@ -23,6 +24,46 @@ uint64_t Fnv1a(std::string_view s) {
   }
   return h;
 }
+
+// A set of integers probed once per row of a key column: open addressing with linear probing
+// in a power-of-two table at most half full, Fibonacci hashing. A probe is a multiply, a
+// shift and usually one cache line (std::unordered_set divides by a prime and chases a node).
+class IntKeySet {
+ public:
+  explicit IntKeySet(size_t n) {
+    size_t cap = 16;
+    while (cap < 2 * n) cap <<= 1;
+    slots_.assign(cap, kEmpty);
+    shift_ = 64 - static_cast<int>(std::countr_zero(cap));
+  }
+  void Insert(int64_t v) {
+    if (v == kEmpty) {
+      has_empty_value_ = true;
+      return;
+    }
+    for (size_t i = Slot(v);; i = (i + 1) & (slots_.size() - 1)) {
+      if (slots_[i] == v) return;
+      if (slots_[i] == kEmpty) {
+        slots_[i] = v;
+        return;
+      }
+    }
+  }
+  bool Contains(int64_t v) const {
+    if (v == kEmpty) return has_empty_value_;
+    for (size_t i = Slot(v);; i = (i + 1) & (slots_.size() - 1)) {
+      if (slots_[i] == v) return true;
+      if (slots_[i] == kEmpty) return false;
+    }
+  }
+
+ private:
+  static constexpr int64_t kEmpty = INT64_MIN;
+  size_t Slot(int64_t v) const { return static_cast<size_t>((static_cast<uint64_t>(v) * 0x9E3779B97F4A7C15ull) >> shift_); }
+  std::vector<int64_t> slots_;
+  int shift_ = 0;
+  bool has_empty_value_ = false;
+};
 
 RowLocation LocationOf(const iceberg::ScanFile& file, int64_t pos) {
   return RowLocation{file.path(), pos, file.spec_id, file.file.partition};
@@ -85,23 +126,23 @@ Result<KeyIndex> IndexTableKeys(const iceberg::Table& table, const Schema& row_s
   for (size_t c : key_columns) key_names += (key_names.empty() ? "" : ", ") + fields[c].name;
   // A single integer key (the common case) is tested as a number before any key string is
   // built: the scan of a large table's key column then costs a hash probe per row.
-  std::optional<std::unordered_set<int64_t>> wanted_ints;
+  std::optional<IntKeySet> wanted_ints;
   const bool int_key = key_columns.size() == 1 && (fields[key_columns[0]].type.id() == TypeId::kInt64 ||
                                                    fields[key_columns[0]].type.id() == TypeId::kInt32);
   const std::vector<int64_t>* sorted_ints = int_key ? filter.sorted_ints : nullptr;
   if (int_key && wanted != nullptr && sorted_ints == nullptr) {
     const bool wide = fields[key_columns[0]].type.id() == TypeId::kInt64;
-    wanted_ints.emplace();
+    wanted_ints.emplace(wanted->size());
     for (const std::string& k : *wanted) {
       if (k.size() != 1 + (wide ? 8u : 4u) || k[0] != '\1') continue;  // null keys match nothing here
       if (wide) {
         int64_t v;
         std::memcpy(&v, k.data() + 1, 8);
-        wanted_ints->insert(v);
+        wanted_ints->Insert(v);
       } else {
         int32_t v;
         std::memcpy(&v, k.data() + 1, 4);
-        wanted_ints->insert(v);
+        wanted_ints->Insert(v);
       }
     }
   }
@@ -123,7 +164,7 @@ Result<KeyIndex> IndexTableKeys(const iceberg::Table& table, const Schema& row_s
           bool in_set = false;
           if (!first_key.IsNull(r)) {
             const int64_t v = wide ? first_key.Value<int64_t>(r) : first_key.Value<int32_t>(r);
-            in_set = wanted_ints ? wanted_ints->count(v) > 0
+            in_set = wanted_ints ? wanted_ints->Contains(v)
                                  : std::binary_search(sorted_ints->begin(), sorted_ints->end(), v);
           }
           if (in_set == filter.absent) continue;

@@ -102,6 +102,9 @@ class ChangeDetection {
   // will read again (at or above its lower bound), stored with the watermark, so that the
   // next run recognises its re-reads without reading the table. "" when there is none or too
   // many rows to keep in a snapshot summary (the next run then compares with the table).
+  // Whether row `row` (of a batch Observe has seen) may be re-read by the next run, so that
+  // the caller computes its hash for Remember only then.
+  virtual bool InRereadWindow(const RecordBatch& /*batch*/, int64_t /*row*/) const { return false; }
   virtual void Remember(const RecordBatch& /*batch*/, int64_t /*row*/, uint64_t /*content_hash*/) {}
   virtual std::string RereadState() const { return ""; }
   virtual void LoadRereadState(const std::string& /*state*/) {}

@@ -36,6 +36,27 @@ DetectionPlan CursorDetection::FirstRunPlan(const std::string& quoted_column) co
 
 Status CursorDetection::Observe(const RecordBatch& batch) {
   const ColumnVector& col = batch.column(index_);
+  // Integer-stored cursors (timestamps, dates, ids) without a Value per row.
+  const TypeId id = type_.id();
+  if (id == TypeId::kInt64 || id == TypeId::kTimestamp || id == TypeId::kTimestampTz || id == TypeId::kInt32 ||
+      id == TypeId::kDate) {
+    const bool wide = id != TypeId::kInt32 && id != TypeId::kDate;
+    bool any = false;
+    int64_t high = 0;
+    for (int64_t r = 0; r < batch.num_rows(); ++r) {
+      if (col.IsNull(r)) {
+        ++null_rows_;
+        continue;
+      }
+      const int64_t v = wide ? col.Value<int64_t>(r) : col.Value<int32_t>(r);
+      if (!any || v > high) high = v;
+      any = true;
+    }
+    if (!any) return Status::OK();
+    Value v = wide ? Value(type_, high) : Value(type_, static_cast<int32_t>(high));
+    if (!highest_ || v.Compare(*highest_) > 0) highest_ = std::move(v);
+    return Status::OK();
+  }
   for (int64_t r = 0; r < batch.num_rows(); ++r) {
     if (col.IsNull(r)) {
       ++null_rows_;

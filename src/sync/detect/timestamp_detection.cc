@@ -65,6 +65,12 @@ class TimestampDetection final : public CursorDetection {
     return plan;
   }
 
+  bool InRereadWindow(const RecordBatch& batch, int64_t row) const override {
+    if (max_reread_rows_ == 0) return false;
+    if (IsNullCursor(batch, row)) return on_null_ == NullCursorPolicy::kInclude;
+    return Cursor(batch, row) >= NextLowerBound();
+  }
+
   void Remember(const RecordBatch& batch, int64_t row, uint64_t hash) override {
     if (IsNullCursor(batch, row)) {
       if (on_null_ == NullCursorPolicy::kInclude) remembered_.push_back({INT64_MIN, hash});
@@ -121,10 +127,10 @@ class TimestampDetection final : public CursorDetection {
     const ColumnVector& col = batch.column(index_);
     return type_.id() == TypeId::kDate ? int64_t{col.Value<int32_t>(row)} * kMicrosPerDay : col.Value<int64_t>(row);
   }
-  // Drops remembered rows below the next run's lower bound (as Plan will compute it from the
-  // highest value read so far; conservative for dates and text comparison).
-  void Prune() {
-    if (!highest_) return;
+  // The next run's lower bound as Plan will compute it from the highest value read so far
+  // (conservative for dates and text comparison); rows below it will not be re-read.
+  int64_t NextLowerBound() const {
+    if (!highest_) return INT64_MIN;
     int64_t high = type_.id() == TypeId::kDate ? int64_t{highest_->get<int32_t>()} * kMicrosPerDay
                                                : highest_->get<int64_t>();
     if (previous_) {
@@ -135,6 +141,11 @@ class TimestampDetection final : public CursorDetection {
     int64_t from = high - lag_micros_;
     if (type_.id() == TypeId::kDate) from -= kMicrosPerDay * 2;
     if (text_compare_) from = (FloorDiv(from, kMicrosPerSecond) - 1) * kMicrosPerSecond;
+    return from;
+  }
+  // Drops remembered rows that fell below that bound as the highest value grew.
+  void Prune() {
+    const int64_t from = NextLowerBound();
     std::erase_if(remembered_, [&](const auto& e) { return e.first != INT64_MIN && e.first < from; });
   }
 
