@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
       "Examples:\n"
       "  icesync demo                               sample SQLite shop -> ./demo-warehouse\n"
       "  icesync export --source sqlite:///shop.db --table orders --warehouse ./lake --to shop.orders\n"
+      "  icesync import --warehouse ./lake --from shop.orders --target sqlite:///copy.db --table orders --strategy upsert --create\n"
       "  icesync snapshots --warehouse ./lake shop.orders\n"
       "  icesync scan --warehouse ./lake shop.orders --limit 10\n"
       "  icesync parquet schema data.parquet        a Parquet file's schema with field ids\n",
@@ -46,6 +47,7 @@ int main(int argc, char** argv) {
   AddIcebergCommands(app, ctx);
   AddScanCommand(app, ctx);
   AddExportCommand(app, ctx);
+  AddImportCommand(app, ctx);
   AddDemoCommand(app, ctx);
   try {
     app.parse(argc, argv);

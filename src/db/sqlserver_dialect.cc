@@ -71,4 +71,22 @@ std::string SqlServerDialect::DeleteFromStaging(const TableName& target, const T
          KeyJoin("t", "s", keys);
 }
 
+std::string SqlServerDialect::UpdateWhere(const TableName& target, const std::string& set,
+                                          const std::string& where) const {
+  std::string sql = "UPDATE t SET " + set + " FROM " + QualifiedName(target) + " AS t";
+  return where.empty() ? sql : sql + " WHERE " + where;
+}
+
+std::string SqlServerDialect::UpdateJoin(const TableName& target, const TableName& staging, const std::string& set,
+                                         const std::vector<std::string>& keys, const std::string& where) const {
+  std::string sql = "UPDATE t SET " + set + " FROM " + QualifiedName(target) + " AS t INNER JOIN " +
+                    QualifiedName(staging) + " AS s ON " + KeyJoin("t", "s", keys);
+  return where.empty() ? sql : sql + " WHERE " + where;
+}
+
+std::string SqlServerDialect::DeleteWhere(const TableName& target, const std::string& where) const {
+  std::string sql = "DELETE t FROM " + QualifiedName(target) + " AS t";
+  return where.empty() ? sql : sql + " WHERE " + where;
+}
+
 }  // namespace icesync::db

@@ -1,0 +1,135 @@
+#include "testing/import_support.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "core/canonical_json.h"
+#include "db/connection.h"
+#include "db/extractor.h"
+#include "db/table_schema.h"
+#include "iceberg/data_file_projection.h"
+#include "iceberg/filesystem_catalog.h"
+#include "iceberg/scan_planner.h"
+#include "iceberg/snapshot_producer.h"
+#include "parquet/writer.h"
+
+namespace icesync::load::testing {
+
+namespace {
+
+// Writes `batch` as a new Parquet file of `table` and describes it for a manifest.
+iceberg::DataFile WriteFile(const iceberg::Table& table, const RecordBatch& batch, iceberg::FileContent content) {
+  auto loc = iceberg::NewDataFileLocation(table, "");
+  EXPECT_TRUE(loc.ok()) << loc.status().ToString();
+  auto writer = parquet::ParquetWriter::Open(loc->local_path, batch.schema());
+  EXPECT_TRUE(writer.ok()) << writer.status().ToString();
+  Status st = (*writer)->Write(batch);
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  auto m = (*writer)->Close();
+  EXPECT_TRUE(m.ok()) << m.status().ToString();
+  iceberg::DataFile f;
+  f.content = content;
+  f.file_path = loc->uri;
+  f.record_count = m->record_count;
+  f.file_size_in_bytes = m->file_size_in_bytes;
+  f.column_sizes = m->column_sizes;
+  f.value_counts = m->value_counts;
+  f.null_value_counts = m->null_value_counts;
+  f.nan_value_counts = m->nan_value_counts;
+  f.lower_bounds = m->lower_bounds;
+  f.upper_bounds = m->upper_bounds;
+  f.split_offsets = m->split_offsets;
+  return f;
+}
+
+}  // namespace
+
+iceberg::Table CommitRowDelta(const std::string& table_dir, const std::vector<int64_t>& delete_keys,
+                              const RecordBatch& added, const std::string& key_column) {
+  auto table = iceberg::LoadTableDir(table_dir);
+  EXPECT_TRUE(table.ok()) << table.status().ToString();
+  auto plan = iceberg::PlanScan(*table, {});
+  EXPECT_TRUE(plan.ok()) << plan.status().ToString();
+  const Field* key = nullptr;
+  for (const Field& f : plan->schema.fields()) {
+    if (f.name == key_column) key = &f;
+  }
+  EXPECT_NE(key, nullptr) << key_column;
+  auto pos_schema = std::make_shared<const Schema>(std::vector<Field>{
+      {2147483546, "file_path", DataType::String(), true}, {2147483545, "pos", DataType::Int64(), true}});
+  RecordBatch positions(pos_schema);
+  const iceberg::TableFileMapper mapper = table->FileMapper(false);
+  for (const iceberg::FileScanTask& task : plan->tasks) {
+    auto local = mapper.ToLocal(task.data.path());
+    EXPECT_TRUE(local.ok());
+    auto read = iceberg::ReadProjected(*local, {*key}, [&](RecordBatch&& batch, int64_t first) -> Status {
+      for (int64_t r = 0; r < batch.num_rows(); ++r) {
+        const int64_t id = batch.column(0).Value<int64_t>(r);
+        if (std::find(delete_keys.begin(), delete_keys.end(), id) == delete_keys.end()) continue;
+        positions.column(0).AppendBytes(task.data.path());
+        positions.column(1).Append<int64_t>(first + r);
+      }
+      return Status::OK();
+    });
+    EXPECT_TRUE(read.ok()) << read.status().ToString();
+  }
+  std::vector<iceberg::DataFile> deletes;
+  if (positions.num_rows() > 0) deletes.push_back(WriteFile(*table, positions, iceberg::FileContent::kPositionDeletes));
+  std::vector<iceberg::DataFile> data;
+  if (added.num_rows() > 0) data.push_back(WriteFile(*table, added, iceberg::FileContent::kData));
+  auto committed = iceberg::RowDelta(table_dir, data, deletes);
+  EXPECT_TRUE(committed.ok()) << committed.status().ToString();
+  return committed.ok() ? *committed : *table;
+}
+
+std::string TargetRows(const std::string& url, const std::string& table, const std::vector<std::string>& columns) {
+  auto conn = db::Connection::Open(url);
+  EXPECT_TRUE(conn.ok()) << conn.status().ToString();
+  if (!conn.ok()) return "";
+  auto discovered = db::DiscoverTable(**conn, table);
+  EXPECT_TRUE(discovered.ok()) << discovered.status().ToString();
+  if (!discovered.ok()) return "";
+  db::SourceTable t = *discovered;
+  if (!columns.empty()) {
+    auto selected = db::SelectColumns(t, columns);
+    EXPECT_TRUE(selected.ok()) << selected.status().ToString();
+    if (!selected.ok()) return "";
+    t = *selected;
+  }
+  auto extractor = db::Extractor::Open(**conn, t);
+  EXPECT_TRUE(extractor.ok()) << extractor.status().ToString();
+  if (!extractor.ok()) return "";
+  std::vector<std::string> lines;
+  RecordBatch batch;
+  while (true) {
+    auto more = (*extractor)->Next(&batch);
+    EXPECT_TRUE(more.ok()) << more.status().ToString();
+    if (!more.ok() || !*more) break;
+    for (int64_t r = 0; r < batch.num_rows(); ++r) lines.push_back(CanonicalRow(batch, r));
+  }
+  std::sort(lines.begin(), lines.end());
+  std::string out;
+  for (const std::string& l : lines) out += l + "\n";
+  return out;
+}
+
+std::string QueryValue(const std::string& url, const std::string& sql) {
+  auto conn = db::Connection::Open(url);
+  EXPECT_TRUE(conn.ok()) << conn.status().ToString();
+  if (!conn.ok()) return "";
+  auto rows = (*conn)->QueryText(sql);
+  EXPECT_TRUE(rows.ok()) << rows.status().ToString();
+  if (!rows.ok() || rows->empty() || (*rows)[0].empty() || !(*rows)[0][0]) return "";
+  return *(*rows)[0][0];
+}
+
+CommandResult RunImport(const std::string& warehouse, const std::string& from, const std::string& url,
+                        const std::string& table, const std::string& extra, const std::string& env) {
+  return sync::testing::Icesync("import --warehouse " + ShellQuote(warehouse) + " --from " + ShellQuote(from) +
+                                    " --target " + ShellQuote(url) + " --table " + ShellQuote(table) + " --json " +
+                                    extra,
+                                env);
+}
+
+}  // namespace icesync::load::testing
