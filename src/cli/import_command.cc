@@ -150,6 +150,9 @@ void AddImportCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--snapshot", o.snapshot_id, "Import up to this snapshot id (default: the current snapshot)");
   cmd->add_option("--batch-rows", o.batch_rows, "Rows per staged batch of deleted keys (default 65536)")
       ->check(CLI::Range(1, 1 << 22));
+  cmd->add_flag("--allow-moved-paths", o.allow_moved_paths,
+                "The table was copied from elsewhere: map its metadata's location (s3://...) onto the local\n"
+                "table directory");
   cmd->add_flag("--json", flags->json,
                 "Print the result as one JSON object (status, from_snapshot_id, snapshot_id, rows_read, inserted, ...)");
   cmd->add_flag("-q,--quiet", flags->quiet, "No output on success");

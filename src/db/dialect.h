@@ -124,6 +124,11 @@ class Dialect {
   // COUNT of key values held by more than one staged row / of staged rows with a NULL key.
   std::string CountDuplicateKeys(const TableName& staging, const std::vector<std::string>& keys) const;
   std::string CountNullKeys(const TableName& staging, const std::vector<std::string>& keys) const;
+  // COUNT of staged rows whose key the target already holds (target rows matching
+  // `target_where`, e.g. the current SCD2 versions) and `deleted` (a key-only staging table;
+  // nullptr: none) does not delete: an incremental change whose snapshot then holds the key twice.
+  std::string CountKeysStillLive(const TableName& target, const TableName& staging, const TableName* deleted,
+                                 const std::vector<std::string>& keys, const std::string& target_where) const;
 
   // SCD2 (columns valid_from, valid_to, is_current in the target; the staging table holds the
   // data columns and `changed_at`, the commit time of the snapshot that carried the row):

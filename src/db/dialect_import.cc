@@ -61,6 +61,17 @@ std::string Dialect::CountNullKeys(const TableName& staging, const std::vector<s
   return "SELECT COUNT(*) FROM " + QualifiedName(staging) + " WHERE " + where;
 }
 
+std::string Dialect::CountKeysStillLive(const TableName& target, const TableName& staging, const TableName* deleted,
+                                       const std::vector<std::string>& keys, const std::string& target_where) const {
+  std::string sql = "SELECT COUNT(*) FROM " + QualifiedName(staging) + " AS s WHERE EXISTS (SELECT 1 FROM " +
+                    QualifiedName(target) + " AS t WHERE " + KeyJoin("t", "s", keys) +
+                    (target_where.empty() ? "" : " AND " + target_where) + ")";
+  if (deleted != nullptr) {
+    sql += " AND NOT EXISTS (SELECT 1 FROM " + QualifiedName(*deleted) + " AS d WHERE " + KeyJoin("d", "s", keys) + ")";
+  }
+  return sql;
+}
+
 std::string Dialect::Scd2CloseChanged(const TableName& target, const TableName& staging,
                                       const std::vector<std::string>& columns, const std::vector<std::string>& keys,
                                       const Scd2Columns& scd) const {

@@ -23,6 +23,7 @@ struct ImportOptions {
   bool create = false;
   std::optional<int64_t> snapshot_id;
   int64_t batch_rows = 65536;
+  bool allow_moved_paths = false;  // a table copied from elsewhere (see iceberg/file_io.h)
 };
 
 struct ImportResult {

@@ -70,6 +70,7 @@ class ImportJob {
   Status StageRows(const iceberg::Table& table, const NetChange& change);
   Status StageDeletedKeys(const iceberg::Table& table, const NetChange& change);
   Status Apply(const iceberg::Table& table, const NetChange& change);
+  Status CheckNoKeyTwice(int64_t snapshot_id);
 
   const ImportOptions& options_;
   ImportResult result_;
@@ -86,7 +87,7 @@ Status ImportJob::StageRows(const iceberg::Table& table, const NetChange& change
   std::shared_ptr<const Schema> staged = scd2 ? WithChangedAt(change.scan.schema.fields()) : read_schema;
   ASSIGN_OR_RETURN(rows_, StagingTable::Create(*conn_, target_.name, "rows", staged));
   RETURN_IF_ERROR(rows_->Begin());
-  iceberg::TableReader reader(table, change.scan, false);
+  iceberg::TableReader reader(table, change.scan, change.allow_moved_paths);
   for (const iceberg::FileScanTask& task : change.row_tasks) {
     const int64_t at_us = AddedAtMs(table, task.data, change.to->timestamp_ms) * 1000;
     ASSIGN_OR_RETURN(bool more, reader.ReadTask(task, [&](const RecordBatch& batch) -> Result<bool> {
@@ -128,6 +129,26 @@ Status ImportJob::StageDeletedKeys(const iceberg::Table& table, const NetChange&
   if (stored != result_.keys_deleted_read) {
     return DatabaseError("staged {} deleted keys of the {} read; nothing was applied", stored,
                          result_.keys_deleted_read);
+  }
+  return Status::OK();
+}
+
+// Incremental: a new row whose key the target holds, while no delete since removed that key,
+// means the snapshot holds the key twice (a writer appended instead of updating).
+Status ImportJob::CheckNoKeyTwice(int64_t snapshot_id) {
+  const db::Dialect& d = conn_->dialect();
+  std::vector<std::string> keys;
+  for (const Field& f : target_.key_fields) keys.push_back(f.name);
+  const db::TableName* deleted = deleted_ ? &deleted_->name() : nullptr;
+  const std::string current = options_.strategy == Strategy::kScd2
+                                  ? "t." + d.QuoteIdentifier(kIsCurrent) + " = " + d.BooleanLiteral(true)
+                                  : "";
+  ASSIGN_OR_RETURN(int64_t twice,
+                   conn_->QueryInt64(d.CountKeysStillLive(target_.name, rows_->name(), deleted, keys, current)));
+  if (twice > 0) {
+    return InvalidArgument("the key ({}) is not unique in {} (snapshot {}): {} new rows have a key that an earlier "
+                           "row still holds; pass --key with columns that identify every row, or use --strategy "
+                           "append", fmt::join(keys, ", "), options_.from, snapshot_id, twice);
   }
   return Status::OK();
 }
@@ -208,7 +229,7 @@ Result<ImportResult> ImportJob::Run() {
     for (const Field& f : target_.key_fields) key_ids.push_back(f.id);
   }
   ASSIGN_OR_RETURN(NetChange change, PlanNetChange(table, options_.strategy == Strategy::kReplace ? std::nullopt : from,
-                                                   to->snapshot_id, key_ids));
+                                                   to->snapshot_id, key_ids, options_.allow_moved_paths));
   if (options_.strategy == Strategy::kAppend && from && change.full_read) {
     return InvalidArgument("cannot tell which rows of {} are new since snapshot {}: {}; import it with --strategy "
                            "replace (or upsert) instead", options_.from, from->snapshot_id, change.reason);
@@ -222,6 +243,7 @@ Result<ImportResult> ImportJob::Run() {
   if (keyed) {
     RETURN_IF_ERROR(CheckKeys(*conn_, rows_->name(), keys, options_.from, to->snapshot_id));
     RETURN_IF_ERROR(StageDeletedKeys(table, change));
+    if (!change.full_read) RETURN_IF_ERROR(CheckNoKeyTwice(to->snapshot_id));
     if (deleted_) {
       // Keys deleted and re-added between the snapshots are updates, not deletes.
       RETURN_IF_ERROR(

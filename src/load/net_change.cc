@@ -71,7 +71,7 @@ Status CollectPositions(const iceberg::Table& table, const NetChange& change,
       Field{iceberg::kDeleteFilePathFieldId, "file_path", DataType::String(), true},
       Field{iceberg::kDeletePosFieldId, "pos", DataType::Int64(), true},
   };
-  const iceberg::TableFileMapper mapper = table.FileMapper(false);
+  const iceberg::TableFileMapper mapper = table.FileMapper(change.allow_moved_paths);
   for (const iceberg::ScanFile& del : change.position_deletes) {
     const int64_t at_us = AddedAtMs(table, del, change.to->timestamp_ms) * 1000;
     ASSIGN_OR_RETURN(std::string local, mapper.ToLocal(del.path()));
@@ -99,10 +99,13 @@ int64_t AddedAtMs(const iceberg::Table& table, const iceberg::ScanFile& file, in
 }
 
 Result<NetChange> PlanNetChange(const iceberg::Table& table, std::optional<FromSnapshot> from,
-                                std::optional<int64_t> to_snapshot_id, const std::vector<int>& key_field_ids) {
+                                std::optional<int64_t> to_snapshot_id, const std::vector<int>& key_field_ids,
+                                bool allow_moved_paths) {
   iceberg::ScanOptions options;
   options.snapshot_id = to_snapshot_id;
+  options.allow_moved_paths = allow_moved_paths;
   NetChange c;
+  c.allow_moved_paths = allow_moved_paths;
   ASSIGN_OR_RETURN(c.to, iceberg::SelectSnapshot(table.metadata, options));
   if (c.to == nullptr) {
     c.reason = "the Iceberg table has no snapshot";
@@ -125,7 +128,7 @@ Result<NetChange> PlanNetChange(const iceberg::Table& table, std::optional<FromS
                             from->snapshot_id));
   }
   Result<std::vector<iceberg::SnapshotChanges>> changes =
-      iceberg::PlanIncremental(table, from->snapshot_id, c.to->snapshot_id);
+      iceberg::PlanIncremental(table, from->snapshot_id, c.to->snapshot_id, allow_moved_paths);
   if (!changes.ok()) {
     return full(fmt::format("snapshot {} is not an ancestor of {} ({})", from->snapshot_id, c.to->snapshot_id,
                             changes.status().message()));
@@ -160,7 +163,7 @@ Status ReadDeletedKeys(const iceberg::Table& table, const NetChange& change, con
                        const std::shared_ptr<const Schema>& out_schema, int64_t batch_rows, const KeyBatchSink& sink) {
   if (change.full_read || change.to == nullptr) return Status::OK();
   KeyBatcher out(out_schema, batch_rows, sink);
-  const iceberg::TableFileMapper mapper = table.FileMapper(false);
+  const iceberg::TableFileMapper mapper = table.FileMapper(change.allow_moved_paths);
 
   // Rows removed by position: the key columns of their data file at those positions.
   std::map<std::string, std::vector<DeletedRow>> by_path;

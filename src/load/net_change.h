@@ -35,11 +35,13 @@ struct NetChange {
   std::vector<iceberg::FileScanTask> row_tasks;  // the tasks whose rows are read
   std::vector<iceberg::ScanFile> position_deletes;  // added after `from` (incremental only)
   std::vector<iceberg::ScanFile> equality_deletes;  // added after `from`, on the key columns
+  bool allow_moved_paths = false;
 };
 
 // `key_field_ids` may be empty (append, replace: no deleted keys are read).
 Result<NetChange> PlanNetChange(const iceberg::Table& table, std::optional<FromSnapshot> from,
-                                std::optional<int64_t> to_snapshot_id, const std::vector<int>& key_field_ids);
+                                std::optional<int64_t> to_snapshot_id, const std::vector<int>& key_field_ids,
+                                bool allow_moved_paths);
 
 // The commit time (ms) of the snapshot that added `file`, else `fallback_ms` (expired).
 int64_t AddedAtMs(const iceberg::Table& table, const iceberg::ScanFile& file, int64_t fallback_ms);

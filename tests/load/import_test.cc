@@ -86,6 +86,8 @@ class ImportTest : public sync::testing::ExportFixture, public ::testing::WithPa
       std::string db = ::testing::UnitTest::GetInstance()->current_test_info()->name();
       for (char& c : db) c = std::isalnum(static_cast<unsigned char>(c)) ? std::tolower(c) : '_';
       db = "imp_" + db;
+      server_ = server;
+      db_ = db;
       server->Psql("DROP DATABASE IF EXISTS " + db);  // psql -c runs one transaction per string
       server->Psql("CREATE DATABASE " + db);
       url_ = server->Url(db);
@@ -115,7 +117,16 @@ class ImportTest : public sync::testing::ExportFixture, public ::testing::WithPa
     ExpectSameLines(ScanRows(warehouse(), "shop.items"), TargetRows(url_, "items"), what);
   }
 
+  // A shell command printing the target's row count, from another process.
+  std::string CountCommand(const std::string& table) const {
+    const std::string sql = ShellQuote("SELECT COUNT(*) FROM " + table);
+    if (server_) return server_->PsqlCommand(db_) + " -At -c " + sql;
+    return "sqlite3 " + ShellQuote(dir_.file("target.db")) + " " + sql;
+  }
+
   std::string url_;
+  PostgresServer* server_ = nullptr;
+  std::string db_;
 };
 
 TEST_P(ImportTest, UpsertFullThenIncrementalWithInsertsUpdatesDeletes) {
@@ -127,6 +138,8 @@ TEST_P(ImportTest, UpsertFullThenIncrementalWithInsertsUpdatesDeletes) {
   EXPECT_EQ(j["inserted"], 40);
   EXPECT_EQ(j["from_snapshot_id"], nullptr);
   EXPECT_TRUE(j["full_read"].get<bool>());
+  // PostgreSQL stages through binary COPY on the companion session (autocommit).
+  EXPECT_EQ(j["load_method"], GetParam() == "postgres" ? "postgresql copy binary" : "parameter arrays");
   const int64_t first = j["snapshot_id"].get<int64_t>();
   ExpectTargetIsSnapshot("after the first import");
 
@@ -197,6 +210,41 @@ TEST_P(ImportTest, ReplaceEndsWithExactlyTheSnapshot) {
   EXPECT_EQ(j["inserted"], 25);
   ExpectTargetIsSnapshot("second replace");
   EXPECT_EQ(Import("replace")["status"], "unchanged");
+}
+
+// Equality deletes on the key (as Flink/Spark merge-on-read writers commit them) remove keys
+// too; an equality delete on the key and a re-add of it in a later snapshot is an update.
+TEST_P(ImportTest, UpsertAppliesEqualityDeletesOnTheKey) {
+  ExportItems(Items(Range(1, 20), "v1"));
+  if (HasFatalFailure()) return;
+  Import("upsert", "--create");
+  CommitEqualityDelete(table_dir(), {2, 4, 6});
+  CommitRowDelta(table_dir(), {}, Items({6}, "v2"));
+  nlohmann::json j = Import("upsert");
+  EXPECT_FALSE(j["full_read"].get<bool>()) << j.dump();
+  EXPECT_EQ(j["deleted"], 2) << j.dump();
+  EXPECT_EQ(j["updated"], 1) << j.dump();
+  ExpectTargetIsSnapshot("after the equality deletes");
+}
+
+// replace while a reader looks: held after its DELETE + INSERT (before COMMIT), another
+// session still counts the old rows, never an empty table; after COMMIT the new ones.
+TEST_P(ImportTest, ReplaceIsAtomicForReaders) {
+  ExportItems(Items(Range(1, 25), "v1"));
+  if (HasFatalFailure()) return;
+  Import("replace", "--create");
+  CommitRowDelta(table_dir(), Range(1, 20), Items({26}, "v2"));
+  const std::string pause = dir_.file("paused-import");
+  CommandResult r = icesync::testing::RunCommand(
+      "ICESYNC_PAUSE_AT=import-applied ICESYNC_PAUSE_FILE=" + ShellQuote(pause) + " " +
+      ShellQuote(icesync::testing::IcesyncBinary()) + " import -q --warehouse " + ShellQuote(warehouse()) +
+      " --from shop.items --target " + ShellQuote(url_) +
+      " --table items --strategy replace & pid=$!; n=0; while [ ! -e " + ShellQuote(pause) +
+      " ] && [ $n -lt 400 ]; do sleep 0.05; n=$((n+1)); done; " + CountCommand("items") + "; rm -f " +
+      ShellQuote(pause) + "; wait $pid; echo import=$?");
+  EXPECT_EQ(r.out, "25\nimport=0\n") << r.err;
+  EXPECT_EQ(QueryValue(url_, "SELECT COUNT(*) FROM items"), "6");
+  ExpectTargetIsSnapshot("after the replace");
 }
 
 // Three changes of key 5 and a delete of key 7, in four snapshots, imported one by one: key 5
@@ -307,14 +355,26 @@ TEST_P(ImportTest, ClearErrorsAndNothingApplied) {
   r = RunImport(warehouse(), "shop.items", url_, "items_by_ts", "--strategy upsert --create --key name");
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("NULL in key"), std::string::npos) << r.err;
+  // A key that is not unique in the snapshot: id 5 added again without deleting the first.
+  CommitRowDelta(table_dir(), {}, Items({5}, "dup"));
+  r = RunImport(warehouse(), "shop.items", url_, "items", "--strategy upsert");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("not unique"), std::string::npos) << r.err;
   // The target lacks a column.
   r = RunImport(warehouse(), "shop.items", url_, "icesync_state", "--strategy append");
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("has no column 'id'"), std::string::npos) << r.err;
   // Nothing was applied by the failures: the target is still the first snapshot's 10 rows.
   EXPECT_EQ(QueryValue(url_, "SELECT COUNT(*) FROM items"), "10");
-  // The password never shows.
-  EXPECT_EQ(r.err.find(PostgresServer::kPassword), std::string::npos);
+  // A login failure: a database error, the password not shown.
+  if (server_) {
+    const std::string bad = "postgresql://" + std::string(PostgresServer::kUser) + ":wrong-" +
+                            PostgresServer::kPassword + "@127.0.0.1:" + std::to_string(server_->port()) + "/" + db_;
+    r = RunImport(warehouse(), "shop.items", bad, "items", "--strategy upsert");
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    EXPECT_EQ(r.err.find(PostgresServer::kPassword), std::string::npos) << r.err;
+    EXPECT_EQ(r.out.find(PostgresServer::kPassword), std::string::npos) << r.out;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Targets, ImportTest, ::testing::Values("sqlite", "postgres"),

@@ -19,7 +19,8 @@ namespace icesync::load::testing {
 namespace {
 
 // Writes `batch` as a new Parquet file of `table` and describes it for a manifest.
-iceberg::DataFile WriteFile(const iceberg::Table& table, const RecordBatch& batch, iceberg::FileContent content) {
+iceberg::DataFile WriteFile(const iceberg::Table& table, const RecordBatch& batch, iceberg::FileContent content,
+                            std::vector<int> equality_ids = {}) {
   auto loc = iceberg::NewDataFileLocation(table, "");
   EXPECT_TRUE(loc.ok()) << loc.status().ToString();
   auto writer = parquet::ParquetWriter::Open(loc->local_path, batch.schema());
@@ -40,6 +41,7 @@ iceberg::DataFile WriteFile(const iceberg::Table& table, const RecordBatch& batc
   f.lower_bounds = m->lower_bounds;
   f.upper_bounds = m->upper_bounds;
   f.split_offsets = m->split_offsets;
+  f.equality_ids = std::move(equality_ids);
   return f;
 }
 
@@ -79,6 +81,22 @@ iceberg::Table CommitRowDelta(const std::string& table_dir, const std::vector<in
   std::vector<iceberg::DataFile> data;
   if (added.num_rows() > 0) data.push_back(WriteFile(*table, added, iceberg::FileContent::kData));
   auto committed = iceberg::RowDelta(table_dir, data, deletes);
+  EXPECT_TRUE(committed.ok()) << committed.status().ToString();
+  return committed.ok() ? *committed : *table;
+}
+
+iceberg::Table CommitEqualityDelete(const std::string& table_dir, const std::vector<int64_t>& keys,
+                                    const std::string& key_column) {
+  auto table = iceberg::LoadTableDir(table_dir);
+  EXPECT_TRUE(table.ok()) << table.status().ToString();
+  const Schema* schema = table->metadata.CurrentSchema();
+  const auto index = schema->FindTopLevelIndex(key_column);
+  EXPECT_TRUE(index.has_value()) << key_column;
+  const Field key = schema->field(*index);
+  RecordBatch batch(std::make_shared<const Schema>(std::vector<Field>{key}));
+  for (int64_t k : keys) batch.column(0).Append<int64_t>(k);
+  auto committed = iceberg::RowDelta(
+      table_dir, {}, {WriteFile(*table, batch, iceberg::FileContent::kEqualityDeletes, {key.id})});
   EXPECT_TRUE(committed.ok()) << committed.status().ToString();
   return committed.ok() ? *committed : *table;
 }

@@ -23,6 +23,10 @@ using sync::testing::ShellQuote;
 iceberg::Table CommitRowDelta(const std::string& table_dir, const std::vector<int64_t>& delete_keys,
                               const RecordBatch& added, const std::string& key_column = "id");
 
+// Commits a row delta holding one equality-delete file on `key_column` (int64) for `keys`.
+iceberg::Table CommitEqualityDelete(const std::string& table_dir, const std::vector<int64_t>& keys,
+                                    const std::string& key_column = "id");
+
 // Rows of `table` in the database at `url`, the named columns only (all when empty), as sorted
 // canonical JSON lines.
 std::string TargetRows(const std::string& url, const std::string& table, const std::vector<std::string>& columns = {});
