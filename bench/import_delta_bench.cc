@@ -72,11 +72,11 @@ Result<int64_t> Run(const std::string& table_dir, int64_t every) {
                         }
                       }
                       return Status::OK();
-                    }).status());
+                    }));
   }
   ASSIGN_OR_RETURN(iceberg::DataFile deletes, WriteFile(table, positions, iceberg::FileContent::kPositionDeletes));
   ASSIGN_OR_RETURN(iceberg::DataFile data, WriteFile(table, changed, iceberg::FileContent::kData));
-  RETURN_IF_ERROR(iceberg::RowDelta(table_dir, {data}, {deletes}).status());
+  RETURN_IF_ERROR(iceberg::RowDelta(table_dir, {data}, {deletes}));
   return changed.num_rows();
 }
 

@@ -40,18 +40,21 @@ Result<std::optional<ImportState>> ReadImportState(const db::Connection& conn, c
   return std::optional<ImportState>(std::move(s));
 }
 
+std::vector<std::string> ImportStateParams(const db::TableName& target, const ImportState& row,
+                                           int64_t snapshot_time_ms) {
+  const int64_t now_us =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return {target.ToString(), row.table_uuid, row.table_location, std::to_string(row.snapshot_id),
+          std::to_string(row.sequence_number), db::TimestampText(snapshot_time_ms * 1000, true), row.strategy,
+          db::TimestampText(now_us, true)};
+}
+
 Status WriteImportState(const db::Connection& conn, const db::TableName& state, const db::TableName& target,
                         const ImportState& row, int64_t snapshot_time_ms) {
   const db::Dialect& d = conn.dialect();
-  RETURN_IF_ERROR(conn.ExecuteCount(d.DeleteImportState(state), {target.ToString()}).status());
-  const int64_t now_us =
-      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  RETURN_IF_ERROR(conn.ExecuteCount(d.DeleteImportState(state), {target.ToString()}));
   ASSIGN_OR_RETURN(int64_t inserted,
-                   conn.ExecuteCount(d.InsertImportState(state),
-                                     {target.ToString(), row.table_uuid, row.table_location,
-                                      std::to_string(row.snapshot_id), std::to_string(row.sequence_number),
-                                      db::TimestampText(snapshot_time_ms * 1000, true), row.strategy,
-                                      db::TimestampText(now_us, true)}));
+                   conn.ExecuteCount(d.InsertImportState(state), ImportStateParams(target, row, snapshot_time_ms)));
   if (inserted != 1) return DatabaseError("writing the import state of {} into {} stored {} rows", target.ToString(),
                                           state.ToString(), inserted);
   return Status::OK();

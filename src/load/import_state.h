@@ -30,6 +30,9 @@ Status EnsureStateTable(db::Connection& conn, const db::TableName& state);
 // The state row of `target` (its ToString() form), if any.
 Result<std::optional<ImportState>> ReadImportState(const db::Connection& conn, const db::TableName& state,
                                                    const db::TableName& target);
+// The parameters of Dialect::InsertImportState for `row`, in order.
+std::vector<std::string> ImportStateParams(const db::TableName& target, const ImportState& row,
+                                           int64_t snapshot_time_ms);
 // Replaces the state row of `target`; runs inside the caller's transaction.
 Status WriteImportState(const db::Connection& conn, const db::TableName& state, const db::TableName& target,
                         const ImportState& row, int64_t snapshot_time_ms);

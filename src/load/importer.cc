@@ -5,6 +5,7 @@
 #include "db/connection.h"
 #include "iceberg/filesystem_catalog.h"
 #include "iceberg/table_reader.h"
+#include "load/direct_copy.h"
 #include "load/import_state.h"
 #include "load/merge/merge.h"
 #include "load/net_change.h"
@@ -67,6 +68,9 @@ class ImportJob {
   Result<ImportResult> Run();
 
  private:
+  // Reads the rows of the change's tasks (scd2: with the commit time of their snapshot).
+  Status ReadRows(const iceberg::Table& table, const NetChange& change, const std::shared_ptr<const Schema>& staged,
+                  const std::function<Status(const RecordBatch&)>& sink);
   Status StageRows(const iceberg::Table& table, const NetChange& change);
   Status StageDeletedKeys(const iceberg::Table& table, const NetChange& change);
   Status Apply(const iceberg::Table& table, const NetChange& change);
@@ -81,19 +85,16 @@ class ImportJob {
   std::unique_ptr<StagingTable> deleted_;
 };
 
-Status ImportJob::StageRows(const iceberg::Table& table, const NetChange& change) {
+Status ImportJob::ReadRows(const iceberg::Table& table, const NetChange& change,
+                           const std::shared_ptr<const Schema>& staged,
+                           const std::function<Status(const RecordBatch&)>& sink) {
   const bool scd2 = options_.strategy == Strategy::kScd2;
-  auto read_schema = std::make_shared<const Schema>(change.scan.schema.fields());
-  std::shared_ptr<const Schema> staged = scd2 ? WithChangedAt(change.scan.schema.fields()) : read_schema;
-  ASSIGN_OR_RETURN(rows_, StagingTable::Create(*conn_, target_.name, "rows", staged));
-  RETURN_IF_ERROR(rows_->Begin());
   iceberg::TableReader reader(table, change.scan, change.allow_moved_paths);
   for (const iceberg::FileScanTask& task : change.row_tasks) {
     const int64_t at_us = AddedAtMs(table, task.data, change.to->timestamp_ms) * 1000;
     ASSIGN_OR_RETURN(bool more, reader.ReadTask(task, [&](const RecordBatch& batch) -> Result<bool> {
-      result_.rows_read += batch.num_rows();
       if (!scd2) {
-        RETURN_IF_ERROR(rows_->Append(batch));
+        RETURN_IF_ERROR(sink(batch));
         return true;
       }
       RecordBatch out(staged);
@@ -101,11 +102,24 @@ Status ImportJob::StageRows(const iceberg::Table& table, const NetChange& change
       ColumnVector& changed = out.column(batch.num_columns());
       changed.Reserve(batch.num_rows());
       for (int64_t r = 0; r < batch.num_rows(); ++r) changed.Append<int64_t>(at_us);
-      RETURN_IF_ERROR(rows_->Append(out));
+      RETURN_IF_ERROR(sink(out));
       return true;
     }));
     (void)more;
   }
+  return Status::OK();
+}
+
+Status ImportJob::StageRows(const iceberg::Table& table, const NetChange& change) {
+  const bool scd2 = options_.strategy == Strategy::kScd2;
+  auto read_schema = std::make_shared<const Schema>(change.scan.schema.fields());
+  std::shared_ptr<const Schema> staged = scd2 ? WithChangedAt(change.scan.schema.fields()) : read_schema;
+  ASSIGN_OR_RETURN(rows_, StagingTable::Create(*conn_, target_.name, "rows", staged));
+  RETURN_IF_ERROR(rows_->Begin());
+  RETURN_IF_ERROR(ReadRows(table, change, staged, [&](const RecordBatch& batch) -> Status {
+    result_.rows_read += batch.num_rows();
+    return rows_->Append(batch);
+  }));
   ASSIGN_OR_RETURN(int64_t stored, rows_->Finish());
   if (stored != result_.rows_read) {
     return DatabaseError("staged {} rows of the {} read from {}; nothing was applied", stored, result_.rows_read,
@@ -237,6 +251,22 @@ Result<ImportResult> ImportJob::Run() {
   result_.full_read = change.full_read;
   result_.read_reason = change.reason;
 
+  // PostgreSQL, a full read into an empty target or a replace: COPY straight into the target.
+  DirectCopyInput direct{conn_.get(), &table, &change, &target_, state_table_, options_.strategy, options_.from};
+  ASSIGN_OR_RETURN(std::optional<MergeCounts> copied,
+                   TryDirectCopy(direct,
+                                 [&](const std::function<Status(const RecordBatch&)>& sink) {
+                                   return ReadRows(table, change, nullptr, sink);
+                                 },
+                                 &result_.rows_read, &result_.load_method));
+  if (copied) {
+    result_.inserted = copied->inserted;
+    result_.deleted = copied->deleted;
+    result_.status = "ok";
+    result_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return result_;
+  }
+
   RETURN_IF_ERROR(StageRows(table, change));
   std::vector<std::string> keys;
   for (const Field& f : target_.key_fields) keys.push_back(f.name);
@@ -247,7 +277,7 @@ Result<ImportResult> ImportJob::Run() {
     if (deleted_) {
       // Keys deleted and re-added between the snapshots are updates, not deletes.
       RETURN_IF_ERROR(
-          conn_->ExecuteCount(conn_->dialect().DeleteFromStaging(deleted_->name(), rows_->name(), keys)).status());
+          conn_->ExecuteCount(conn_->dialect().DeleteFromStaging(deleted_->name(), rows_->name(), keys)));
     }
   }
   sync::CrashPoint("import-staged");

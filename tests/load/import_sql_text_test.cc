@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "db/dialect.h"
+#include "load/direct_copy.h"
 #include "load/target_table.h"
 
 namespace icesync::load {
@@ -118,6 +119,15 @@ TEST(ImportSqlText, PostgresAndSqliteForms) {
   auto lite = db::MakeDialect(db::DialectKind::kSqlite);
   EXPECT_EQ(lite->TypedParameter(DataType::TimestampTz()), "?");
   EXPECT_EQ(lite->BooleanLiteral(true), "TRUE");
+}
+
+// The state statements run on the libpq session in the direct COPY path: `?` becomes $n,
+// except inside quoted identifiers and literals.
+TEST(ImportSqlText, DollarParametersSkipQuotes) {
+  EXPECT_EQ(DollarParameters("INSERT INTO \"a?b\" (x, y) VALUES (?, CAST(? AS bigint)) -- '?'"),
+            "INSERT INTO \"a?b\" (x, y) VALUES ($1, CAST($2 AS bigint)) -- '?'");
+  EXPECT_EQ(DollarParameters("DELETE FROM \"s\".\"icesync_state\" WHERE target_table = ?"),
+            "DELETE FROM \"s\".\"icesync_state\" WHERE target_table = $1");
 }
 
 }  // namespace
