@@ -77,6 +77,9 @@ nlohmann::json ResultJson(const load::ImportResult& r) {
       {"created", r.created},
       {"load_method", r.load_method},
       {"duration_s", r.seconds},
+      {"plan_s", r.plan_seconds},
+      {"stage_s", r.stage_seconds},
+      {"apply_s", r.apply_seconds},
   };
 }
 

@@ -108,6 +108,9 @@ class Dialect {
   // staging tables left by killed runs. Empty sql where staging tables die with the session.
   virtual CatalogQuery TablesLikeQuery(const std::string& /*schema*/, const std::string& /*prefix*/) const { return {}; }
 
+  // Refreshes the planner's statistics of a just-filled staging table ("" where not needed):
+  // without them PostgreSQL may hash-join the whole target instead of probing its key index.
+  virtual std::string AnalyzeTable(const TableName& /*t*/) const { return ""; }
   // INSERT INTO target (cols) SELECT cols FROM staging.
   std::string InsertFromStaging(const TableName& target, const TableName& staging,
                                 const std::vector<std::string>& columns) const;

@@ -24,6 +24,7 @@ class PostgresDialect final : public Dialect {
   // UNLOGGED: staging rows are rebuilt on every run, so writing them to the WAL buys nothing.
   std::string CreateImportStaging(const TableName& staging, const Schema& schema) const override;
   CatalogQuery TablesLikeQuery(const std::string& schema, const std::string& prefix) const override;
+  std::string AnalyzeTable(const TableName& t) const override { return "ANALYZE " + QualifiedName(t); }
 };
 
 // "double quote" quoting shared by PostgreSQL and SQLite.

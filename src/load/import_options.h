@@ -42,6 +42,9 @@ struct ImportResult {
   bool created = false;
   std::string load_method;
   double seconds = 0;
+  double plan_seconds = 0;   // target checks, state, planning the change
+  double stage_seconds = 0;  // reading Iceberg and loading the staging tables (or the direct COPY)
+  double apply_seconds = 0;  // the merge transaction
 };
 
 }  // namespace icesync::load

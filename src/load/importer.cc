@@ -251,6 +251,11 @@ Result<ImportResult> ImportJob::Run() {
   result_.full_read = change.full_read;
   result_.read_reason = change.reason;
 
+  auto since = [](std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+  };
+  result_.plan_seconds = since(start);
+  const auto stage_start = std::chrono::steady_clock::now();
   // PostgreSQL, a full read into an empty target or a replace: COPY straight into the target.
   DirectCopyInput direct{conn_.get(), &table, &change, &target_, state_table_, options_.strategy, options_.from};
   ASSIGN_OR_RETURN(std::optional<MergeCounts> copied,
@@ -260,6 +265,7 @@ Result<ImportResult> ImportJob::Run() {
                                  },
                                  &result_.rows_read, &result_.load_method));
   if (copied) {
+    result_.stage_seconds = since(stage_start);
     result_.inserted = copied->inserted;
     result_.deleted = copied->deleted;
     result_.status = "ok";
@@ -281,7 +287,10 @@ Result<ImportResult> ImportJob::Run() {
     }
   }
   sync::CrashPoint("import-staged");
+  result_.stage_seconds = since(stage_start);
+  const auto apply_start = std::chrono::steady_clock::now();
   RETURN_IF_ERROR(Apply(table, change));
+  result_.apply_seconds = since(apply_start);
   if (rows_) RETURN_IF_ERROR(rows_->Drop());
   if (deleted_) RETURN_IF_ERROR(deleted_->Drop());
   result_.status = "ok";

@@ -80,6 +80,8 @@ Result<int64_t> StagingTable::Finish() {
     return DatabaseError("the staging table {} holds {} rows after loading {}; nothing was applied to the target",
                          name_.ToString(), stored, sent);
   }
+  const std::string analyze = conn_.dialect().AnalyzeTable(name_);
+  if (!analyze.empty()) RETURN_IF_ERROR(conn_.Execute(analyze));
   return stored;
 }
 
