@@ -302,6 +302,42 @@ TEST_P(ImportTest, Scd2HistoryAcrossThreeChangesAndADelete) {
   EXPECT_EQ(QueryValue(url_, "SELECT COUNT(*) FROM items_once"), "9");
 }
 
+// scd2 across an overwrite (export --replace): a full read closes the versions of keys the
+// snapshot no longer holds at its commit time, closes and renews changed keys, keeps the
+// unchanged ones. A source column named like the bookkeeping columns is refused.
+TEST_P(ImportTest, Scd2FullReadAfterAnOverwrite) {
+  ExportItems(Items(Range(1, 10), "v1"));
+  if (HasFatalFailure()) return;
+  Import("scd2", "--create");
+  // The overwrite: 1, 2 gone, 11, 12 new, 3-10 the same; then 9 and 10 change.
+  ExportItems(Items(Range(3, 12), "v1"));
+  if (HasFatalFailure()) return;
+  CommitRowDelta(table_dir(), {9, 10}, Items({9, 10}, "v2"));
+  const int64_t at = LoadTable(table_dir()).metadata.CurrentSnapshot()->timestamp_ms;
+  nlohmann::json j = Import("scd2");
+  EXPECT_TRUE(j["full_read"].get<bool>()) << j.dump();
+  EXPECT_EQ(j["deleted"], 2) << j.dump();   // 1, 2
+  EXPECT_EQ(j["updated"], 2) << j.dump();   // 9, 10
+  EXPECT_EQ(j["inserted"], 2) << j.dump();  // 11, 12
+  EXPECT_EQ(QueryValue(url_, "SELECT COUNT(*) FROM items WHERE _is_current = TRUE"), "10");
+  EXPECT_EQ(QueryValue(url_, "SELECT COUNT(*) FROM items"), "14");
+  EXPECT_EQ(Micros(QueryValue(url_, "SELECT _valid_to FROM items WHERE id = 1")), at * 1000);
+  EXPECT_EQ(QueryValue(url_, "SELECT COUNT(*) FROM (SELECT id FROM items WHERE _is_current = TRUE GROUP BY id "
+                             "HAVING COUNT(*) > 1) AS d"),
+            "0");
+  EXPECT_EQ(Import("scd2")["status"], "unchanged");
+
+  // A source column named _valid_to.
+  auto clash = std::make_shared<const Schema>(
+      std::vector<Field>{{1, "id", DataType::Int64(), true}, {2, "_valid_to", DataType::String()}}, 0,
+      std::vector<int>{1});
+  CreateAndLoad(sqlite_url(), "clash", clash, RecordBatch(clash));
+  ASSERT_EQ(Export(sqlite_url(), "clash", "shop.clash").exit_code, 0);
+  CommandResult r = RunImport(warehouse(), "shop.clash", url_, "clash", "--strategy scd2 --create");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("'_valid_to'"), std::string::npos) << r.err;
+}
+
 // kill -9 after staging and after the merge statements (before COMMIT): the target stays at
 // the old snapshot, and the next run gives exactly the new snapshot's rows.
 TEST_P(ImportTest, KillDuringStagingOrApplyLeavesTheOldSnapshot) {
