@@ -10,33 +10,14 @@
 #include "iceberg/column_fill.h"
 #include "iceberg/data_file_projection.h"
 #include "iceberg/delete_filter.h"
+#include "iceberg/file_writer.h"
 #include "iceberg/filesystem_catalog.h"
 #include "iceberg/scan_planner.h"
 #include "iceberg/snapshot_producer.h"
-#include "parquet/writer.h"
 
 using namespace icesync;
 
 namespace {
-
-// Writes `batch` as a new file of `table` and describes it for a manifest.
-Result<iceberg::DataFile> WriteFile(const iceberg::Table& table, const RecordBatch& batch, iceberg::FileContent content) {
-  ASSIGN_OR_RETURN(iceberg::NewFileLocation loc, iceberg::NewDataFileLocation(table, ""));
-  ASSIGN_OR_RETURN(auto writer, parquet::ParquetWriter::Open(loc.local_path, batch.schema()));
-  RETURN_IF_ERROR(writer->Write(batch));
-  ASSIGN_OR_RETURN(parquet::FileMetrics m, writer->Close());
-  iceberg::DataFile f;
-  f.content = content;
-  f.file_path = loc.uri;
-  f.record_count = m.record_count;
-  f.file_size_in_bytes = m.file_size_in_bytes;
-  f.column_sizes = m.column_sizes;
-  f.value_counts = m.value_counts;
-  f.null_value_counts = m.null_value_counts;
-  f.lower_bounds = m.lower_bounds;
-  f.upper_bounds = m.upper_bounds;
-  return f;
-}
 
 Result<int64_t> Run(const std::string& table_dir, int64_t every) {
   ASSIGN_OR_RETURN(iceberg::Table table, iceberg::LoadTableDir(table_dir));
@@ -74,8 +55,8 @@ Result<int64_t> Run(const std::string& table_dir, int64_t every) {
                       return Status::OK();
                     }));
   }
-  ASSIGN_OR_RETURN(iceberg::DataFile deletes, WriteFile(table, positions, iceberg::FileContent::kPositionDeletes));
-  ASSIGN_OR_RETURN(iceberg::DataFile data, WriteFile(table, changed, iceberg::FileContent::kData));
+  ASSIGN_OR_RETURN(iceberg::DataFile deletes, iceberg::WriteNewFile(table, positions, iceberg::FileContent::kPositionDeletes));
+  ASSIGN_OR_RETURN(iceberg::DataFile data, iceberg::WriteNewFile(table, changed, iceberg::FileContent::kData));
   RETURN_IF_ERROR(iceberg::RowDelta(table_dir, {data}, {deletes}));
   return changed.num_rows();
 }

@@ -9,40 +9,21 @@
 #include "db/extractor.h"
 #include "db/table_schema.h"
 #include "iceberg/data_file_projection.h"
+#include "iceberg/file_writer.h"
 #include "iceberg/filesystem_catalog.h"
 #include "iceberg/scan_planner.h"
 #include "iceberg/snapshot_producer.h"
-#include "parquet/writer.h"
 
 namespace icesync::load::testing {
 
 namespace {
 
-// Writes `batch` as a new Parquet file of `table` and describes it for a manifest.
+// A new file of `table` holding `batch` (fails the test when it cannot be written).
 iceberg::DataFile WriteFile(const iceberg::Table& table, const RecordBatch& batch, iceberg::FileContent content,
                             std::vector<int> equality_ids = {}) {
-  auto loc = iceberg::NewDataFileLocation(table, "");
-  EXPECT_TRUE(loc.ok()) << loc.status().ToString();
-  auto writer = parquet::ParquetWriter::Open(loc->local_path, batch.schema());
-  EXPECT_TRUE(writer.ok()) << writer.status().ToString();
-  Status st = (*writer)->Write(batch);
-  EXPECT_TRUE(st.ok()) << st.ToString();
-  auto m = (*writer)->Close();
-  EXPECT_TRUE(m.ok()) << m.status().ToString();
-  iceberg::DataFile f;
-  f.content = content;
-  f.file_path = loc->uri;
-  f.record_count = m->record_count;
-  f.file_size_in_bytes = m->file_size_in_bytes;
-  f.column_sizes = m->column_sizes;
-  f.value_counts = m->value_counts;
-  f.null_value_counts = m->null_value_counts;
-  f.nan_value_counts = m->nan_value_counts;
-  f.lower_bounds = m->lower_bounds;
-  f.upper_bounds = m->upper_bounds;
-  f.split_offsets = m->split_offsets;
-  f.equality_ids = std::move(equality_ids);
-  return f;
+  auto f = iceberg::WriteNewFile(table, batch, content, {}, std::move(equality_ids));
+  EXPECT_TRUE(f.ok()) << f.status().ToString();
+  return f.ok() ? *f : iceberg::DataFile{};
 }
 
 }  // namespace
