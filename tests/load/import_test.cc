@@ -431,6 +431,19 @@ TEST_P(ImportTest, ClearErrorsAndNothingApplied) {
   EXPECT_NE(r.err.find("has no column 'id'"), std::string::npos) << r.err;
   // Nothing was applied by the failures: the target is still the first snapshot's 10 rows.
   EXPECT_EQ(QueryValue(url_, "SELECT COUNT(*) FROM items"), "10");
+  // A type that cannot load: a struct column (Iceberg tables written by Spark may hold them).
+  {
+    iceberg::FilesystemCatalog catalog(warehouse());
+    const Schema nested({{1, "id", DataType::Int64(), true},
+                         {2, "address", DataType::Struct({{3, "city", DataType::String()}})}},
+                        0, {1});
+    auto spec = iceberg::ParsePartitionSpec("", nested);
+    ASSERT_TRUE(spec.ok());
+    ASSERT_TRUE(catalog.CreateTable({{"shop"}, "nested"}, nested, *spec).ok());
+    r = RunImport(warehouse(), "shop.nested", url_, "nested", "--strategy upsert --create");
+    EXPECT_EQ(r.exit_code, 6) << r.err;
+    EXPECT_NE(r.err.find("column 'address'"), std::string::npos) << r.err;
+  }
   // A login failure: a database error, the password not shown.
   if (server_) {
     const std::string bad = "postgresql://" + std::string(PostgresServer::kUser) + ":wrong-" +
