@@ -301,7 +301,7 @@ Result<ImportResult> ImportJob::Run() {
 }  // namespace
 
 Result<ImportResult> Import(const ImportOptions& options) {
-  if (options.warehouse.empty() && options.from.empty()) return InvalidArgument("--from is required");
+  if (options.from.empty()) return InvalidArgument("--from is required (the Iceberg table, ns.table)");
   if (options.target.empty()) return InvalidArgument("--target is required");
   if (options.table.empty()) return InvalidArgument("--table is required");
   ImportJob job(options);
