@@ -23,6 +23,7 @@ void AddParquetCommands(CLI::App& app, CommandContext& ctx);
 void AddIcebergCommands(CLI::App& app, CommandContext& ctx);
 void AddScanCommand(CLI::App& app, CommandContext& ctx);
 void AddExportCommand(CLI::App& app, CommandContext& ctx);
+void AddImportCommand(CLI::App& app, CommandContext& ctx);
 void AddDemoCommand(CLI::App& app, CommandContext& ctx);
 void AddSyncCommand(CLI::App& app, CommandContext& ctx);
 void AddStatusCommand(CLI::App& app, CommandContext& ctx);

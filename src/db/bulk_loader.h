@@ -80,6 +80,15 @@ Result<std::unique_ptr<BulkLoader>> OpenUnnestLoader(Connection& conn, const Tab
 // cannot stand in for the unnest loader (see above).
 Result<std::unique_ptr<BulkLoader>> OpenPgCopyLoader(Connection& conn, const TableName& target,
                                                      std::shared_ptr<const Schema> schema, const LoadOptions& options);
+// PostgreSQL: binary COPY into `target` on `session`, a companion session whose transaction the
+// caller runs (BEGIN … COMMIT on the session): how an import COPYs straight into a target in one
+// transaction with its state row. nullptr when COPY cannot stand in (column types). The stored
+// count is not checked by Finish() (the caller's ODBC connection cannot see uncommitted rows):
+// count on the session.
+class PgSession;
+Result<std::unique_ptr<BulkLoader>> OpenPgCopyLoaderOnSession(Connection& conn, PgSession& session,
+                                                              const TableName& target,
+                                                              std::shared_ptr<const Schema> schema);
 Result<std::unique_ptr<BulkLoader>> OpenArrayLoader(Connection& conn, const TableName& target,
                                                     std::shared_ptr<const Schema> schema, const LoadOptions& options);
 

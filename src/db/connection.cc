@@ -102,9 +102,11 @@ Status Connection::Execute(const std::string& sql) const {
   return StatementError(stmt, "running " + sql);
 }
 
-Result<std::vector<TextRow>> Connection::QueryText(const std::string& sql, const std::vector<std::string>& params) const {
-  ASSIGN_OR_RETURN(OdbcHandle stmt, NewStatement());
-  std::vector<SQLLEN> lengths(params.size());
+// Binds `params` as text (SQL_VARCHAR) and runs `sql` on `stmt`; `lengths` must outlive the
+// execution (the driver reads the indicators when it runs).
+Status Connection::ExecuteBound(const OdbcHandle& stmt, const std::string& sql, const std::vector<std::string>& params,
+                                std::vector<SQLLEN>& lengths) const {
+  lengths.assign(params.size(), 0);
   for (size_t i = 0; i < params.size(); ++i) {
     lengths[i] = static_cast<SQLLEN>(params[i].size());
     SQLRETURN rc = SQLBindParameter(stmt.get(), static_cast<SQLUSMALLINT>(i + 1), SQL_PARAM_INPUT, SQL_C_CHAR, SQL_VARCHAR,
@@ -114,6 +116,23 @@ Result<std::vector<TextRow>> Connection::QueryText(const std::string& sql, const
   }
   SQLRETURN rc = SQLExecDirect(stmt.get(), reinterpret_cast<SQLCHAR*>(const_cast<char*>(sql.c_str())), SQL_NTS);
   if (!SQL_SUCCEEDED(rc) && rc != SQL_NO_DATA) return StatementError(stmt, "running " + sql);
+  return Status::OK();
+}
+
+Result<int64_t> Connection::ExecuteCount(const std::string& sql, const std::vector<std::string>& params) const {
+  ASSIGN_OR_RETURN(OdbcHandle stmt, NewStatement());
+  std::vector<SQLLEN> lengths;
+  RETURN_IF_ERROR(ExecuteBound(stmt, sql, params, lengths));
+  SQLLEN count = 0;
+  if (!SQL_SUCCEEDED(SQLRowCount(stmt.get(), &count))) return StatementError(stmt, "counting the rows of " + sql);
+  return count < 0 ? 0 : static_cast<int64_t>(count);
+}
+
+Result<std::vector<TextRow>> Connection::QueryText(const std::string& sql, const std::vector<std::string>& params) const {
+  ASSIGN_OR_RETURN(OdbcHandle stmt, NewStatement());
+  std::vector<SQLLEN> lengths;
+  RETURN_IF_ERROR(ExecuteBound(stmt, sql, params, lengths));
+  SQLRETURN rc;
   SQLSMALLINT ncols = 0;
   SQLNumResultCols(stmt.get(), &ncols);
   std::vector<TextRow> rows;

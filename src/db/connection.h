@@ -45,6 +45,10 @@ class Connection {
   // Runs a query with text parameters and returns every row as text (catalog queries and
   // other small results; never for table data).
   Result<std::vector<TextRow>> QueryText(const std::string& sql, const std::vector<std::string>& params = {}) const;
+  // Runs a statement that returns no rows, with text parameters bound in order (the server
+  // converts them: wrap a `?` in CAST(? AS type) where it cannot infer the type); returns the
+  // rows it affected.
+  Result<int64_t> ExecuteCount(const std::string& sql, const std::vector<std::string>& params = {}) const;
   // The first column of the first row as an integer (COUNT(*)).
   Result<int64_t> QueryInt64(const std::string& sql) const;
 
@@ -60,6 +64,8 @@ class Connection {
  private:
   Connection() = default;
   Status EndTransaction(SQLSMALLINT completion);
+  Status ExecuteBound(const OdbcHandle& stmt, const std::string& sql, const std::vector<std::string>& params,
+                      std::vector<SQLLEN>& lengths) const;
 
   OdbcHandle env_;
   OdbcHandle dbc_;

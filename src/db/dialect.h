@@ -108,6 +108,83 @@ class Dialect {
     return "";
   }
 
+  // ---- Import (src/load): staging, set-based merges, SCD2 and the icesync_state table.
+  // Generic forms in dialect_import.cc; T-SQL overrides in sqlserver_dialect.cc.
+
+  // A `?` typed for the server: CAST(? AS <type>) (text parameters are varchar to the
+  // driver); SQLite stores what it gets, so a bare `?`.
+  virtual std::string TypedParameter(const DataType& type) const;
+  // A bounded text column type for small catalog tables (SQL Server: NVARCHAR).
+  virtual std::string VarcharType(int length) const { return "VARCHAR(" + std::to_string(length) + ")"; }
+  // TRUE/FALSE (SQL Server's bit: 1/0).
+  virtual std::string BooleanLiteral(bool value) const { return value ? "TRUE" : "FALSE"; }
+  // The import staging table for `base` in `schema`: a regular table that a companion COPY
+  // session can see (SQL Server: a #table, which its BCP on the same session can see).
+  virtual TableName ImportStagingName(const std::string& schema, const std::string& base) const {
+    return TableName{schema, base};
+  }
+  // CREATE [UNLOGGED] TABLE for the import staging table, every column nullable.
+  virtual std::string CreateImportStaging(const TableName& staging, const Schema& schema) const {
+    return CreateTable(staging, schema, /*all_nullable=*/true);
+  }
+  // Names of tables in `schema` (empty: the default) whose name starts with `prefix`: import
+  // staging tables left by killed runs. Empty sql where staging tables die with the session.
+  virtual CatalogQuery TablesLikeQuery(const std::string& /*schema*/, const std::string& /*prefix*/) const { return {}; }
+
+  // Refreshes the planner's statistics of a just-filled staging table ("" where not needed):
+  // without them PostgreSQL may hash-join the whole target instead of probing its key index.
+  virtual std::string AnalyzeTable(const TableName& /*t*/) const { return ""; }
+  // INSERT INTO target (cols) SELECT cols FROM staging.
+  std::string InsertFromStaging(const TableName& target, const TableName& staging,
+                                const std::vector<std::string>& columns) const;
+  // UPDATE target (alias t) SET `set` [WHERE `where`]; `set` names columns unqualified.
+  virtual std::string UpdateWhere(const TableName& target, const std::string& set, const std::string& where) const;
+  // UPDATE target (alias t) SET `set` joined to staging (alias s) on the keys [AND `where`].
+  virtual std::string UpdateJoin(const TableName& target, const TableName& staging, const std::string& set,
+                                 const std::vector<std::string>& keys, const std::string& where) const;
+  // DELETE FROM target (alias t) [WHERE `where`].
+  virtual std::string DeleteWhere(const TableName& target, const std::string& where) const;
+  // Deletes target rows whose key is not in staging (a full read of a snapshot, upsert).
+  std::string DeleteMissingFromStaging(const TableName& target, const TableName& staging,
+                                       const std::vector<std::string>& keys) const;
+  // COUNT of key values held by more than one staged row / of staged rows with a NULL key.
+  std::string CountDuplicateKeys(const TableName& staging, const std::vector<std::string>& keys) const;
+  std::string CountNullKeys(const TableName& staging, const std::vector<std::string>& keys) const;
+  // COUNT of staged rows whose key the target already holds (target rows matching
+  // `target_where`, e.g. the current SCD2 versions) and `deleted` (a key-only staging table;
+  // nullptr: none) does not delete: an incremental change whose snapshot then holds the key twice.
+  std::string CountKeysStillLive(const TableName& target, const TableName& staging, const TableName* deleted,
+                                 const std::vector<std::string>& keys, const std::string& target_where) const;
+
+  // SCD2 (columns valid_from, valid_to, is_current in the target; the staging table holds the
+  // data columns and `changed_at`, the commit time of the snapshot that carried the row):
+  struct Scd2Columns {
+    std::string valid_from, valid_to, is_current, changed_at;
+  };
+  // Closes the current version of staged keys whose values differ from the staged row.
+  std::string Scd2CloseChanged(const TableName& target, const TableName& staging, const std::vector<std::string>& columns,
+                               const std::vector<std::string>& keys, const Scd2Columns& scd) const;
+  // Inserts staged rows whose key has no current version as the current version.
+  std::string Scd2InsertCurrent(const TableName& target, const TableName& staging,
+                                const std::vector<std::string>& columns, const std::vector<std::string>& keys,
+                                const Scd2Columns& scd) const;
+  // Closes the current version of keys in a key-only staging table (deleted in Iceberg).
+  std::string Scd2CloseDeleted(const TableName& target, const TableName& staging, const std::vector<std::string>& keys,
+                               const Scd2Columns& scd) const;
+  // Closes current versions whose key is not staged (full read), at the bound time (one `?`).
+  std::string Scd2CloseMissing(const TableName& target, const TableName& staging, const std::vector<std::string>& keys,
+                               const Scd2Columns& scd) const;
+
+  // The icesync_state table: one row per target table, the Iceberg snapshot it holds.
+  std::string CreateImportState(const TableName& state) const;
+  // Row: table_uuid, table_location, snapshot_id, sequence_number, strategy; one `?`: target.
+  std::string SelectImportState(const TableName& state) const;
+  // One `?`: target table.
+  std::string DeleteImportState(const TableName& state) const;
+  // `?` in order: target_table, table_uuid, table_location, snapshot_id, sequence_number,
+  // snapshot_time, strategy, applied_at.
+  std::string InsertImportState(const TableName& state) const;
+
   // Whether date/time/timestamp values travel as ISO text (SQLite stores them as text) rather
   // than ODBC date/time structs.
   virtual bool temporal_as_text() const { return false; }

@@ -23,7 +23,14 @@ class PgCopyLoader final : public BulkLoader {
  public:
   PgCopyLoader(Connection& conn, const TableName& target, std::shared_ptr<const Schema> schema, const LoadOptions& o,
                std::unique_ptr<PgSession> session)
-      : BulkLoader(conn, target, std::move(schema), o, "postgresql copy binary"), session_(std::move(session)) {}
+      : BulkLoader(conn, target, std::move(schema), o, "postgresql copy binary"),
+        owned_(std::move(session)),
+        session_(owned_.get()) {}
+  // On the caller's session (and transaction).
+  PgCopyLoader(Connection& conn, const TableName& target, std::shared_ptr<const Schema> schema, const LoadOptions& o,
+               PgSession& session)
+      : BulkLoader(conn, target, std::move(schema), o, "postgresql copy binary, in the import's transaction"),
+        session_(&session) {}
 
   ~PgCopyLoader() override {
     // Abandoned mid-load: ending the COPY with an error message makes the server discard it.
@@ -118,7 +125,8 @@ class PgCopyLoader final : public BulkLoader {
     return Status::OK();
   }
 
-  std::unique_ptr<PgSession> session_;
+  std::unique_ptr<PgSession> owned_;  // the loader's own session (autocommit loads)
+  PgSession* session_;
   std::string sql_;
   std::vector<Wire> wires_;
   std::string buf_;  // encoded rows not yet handed to libpq
@@ -158,6 +166,18 @@ Result<std::unique_ptr<BulkLoader>> OpenPgCopyLoader(Connection& conn, const Tab
   if (!session.ok()) return session.status().WithContext(context);
   auto loader = std::make_unique<PgCopyLoader>(conn, target, std::move(schema), options, std::move(session).value());
   RETURN_IF_ERROR(loader->Start().WithContext(context));
+  return std::unique_ptr<BulkLoader>(std::move(loader));
+}
+
+Result<std::unique_ptr<BulkLoader>> OpenPgCopyLoaderOnSession(Connection& conn, PgSession& session,
+                                                              const TableName& target,
+                                                              std::shared_ptr<const Schema> schema) {
+  ASSIGN_OR_RETURN(bool can_load, CopyCanLoad(conn, target, *schema));
+  if (!can_load) return std::unique_ptr<BulkLoader>();
+  LoadOptions options;
+  options.verify_row_count = false;  // uncommitted on the session: the caller counts there
+  auto loader = std::make_unique<PgCopyLoader>(conn, target, std::move(schema), options, session);
+  RETURN_IF_ERROR(loader->Start().WithContext("loading into " + target.ToString() + " through PostgreSQL COPY"));
   return std::unique_ptr<BulkLoader>(std::move(loader));
 }
 

@@ -115,6 +115,20 @@ Status PgSession::ExecuteParams(const std::string& sql, const std::vector<std::s
                "running " + sql);
 }
 
+Result<int64_t> PgSession::QueryInt64(const std::string& sql, const std::vector<std::string>& params) {
+  std::vector<const char*> values;
+  for (const std::string& p : params) values.push_back(p.c_str());
+  PgResult result(PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr,
+                               nullptr, 0));
+  const ExecStatusType st = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
+  if (st == PGRES_COMMAND_OK) return static_cast<int64_t>(std::strtoll(PQcmdTuples(result.get()), nullptr, 10));
+  if (st != PGRES_TUPLES_OK) return Error(result.get(), "running " + sql);
+  if (PQntuples(result.get()) < 1 || PQnfields(result.get()) < 1 || PQgetisnull(result.get(), 0, 0)) {
+    return DatabaseError("{} returned no value", sql);
+  }
+  return static_cast<int64_t>(std::strtoll(PQgetvalue(result.get(), 0, 0), nullptr, 10));
+}
+
 Status PgSession::StartCopy(const std::string& copy_sql) {
   PgResult result(PQexec(conn_, copy_sql.c_str()));
   const ExecStatusType st = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;

@@ -38,6 +38,9 @@ class PgSession {
   Status Execute(const std::string& sql);
   // Runs a statement with text parameters $1..$n (never pasted into the SQL).
   Status ExecuteParams(const std::string& sql, const std::vector<std::string>& params);
+  // Runs a query with text parameters $1..$n; the first column of its first row as an integer
+  // (a COUNT), or a statement's affected-row count when it returns no rows.
+  Result<int64_t> QueryInt64(const std::string& sql, const std::vector<std::string>& params = {});
   // Starts a read-only REPEATABLE READ transaction that reads `snapshot_id`, a snapshot some
   // other session exported with pg_export_snapshot() and whose transaction is still open: the
   // two sessions then see exactly the same rows.

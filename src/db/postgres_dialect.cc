@@ -68,4 +68,24 @@ std::string PostgresDialect::DeleteFromStaging(const TableName& target, const Ta
          KeyJoin("t", "s", keys);
 }
 
+std::string PostgresDialect::CreateImportStaging(const TableName& staging, const Schema& schema) const {
+  std::string sql = CreateTable(staging, schema, /*all_nullable=*/true);
+  return "CREATE UNLOGGED TABLE" + sql.substr(std::string("CREATE TABLE").size());
+}
+
+CatalogQuery PostgresDialect::TablesLikeQuery(const std::string& schema, const std::string& prefix) const {
+  CatalogQuery q;
+  q.sql = "SELECT table_name FROM information_schema.tables WHERE table_schema = ";
+  if (schema.empty()) {
+    q.sql += "current_schema()";
+  } else {
+    q.sql += "?";
+    q.params.push_back(schema);
+  }
+  // starts_with, not LIKE: '_' in the prefix would be a wildcard.
+  q.sql += " AND starts_with(table_name, ?)";
+  q.params.push_back(prefix);
+  return q;
+}
+
 }  // namespace icesync::db

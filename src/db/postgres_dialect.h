@@ -21,6 +21,10 @@ class PostgresDialect final : public Dialect {
   std::string Insert(const TableName& t, const Schema& schema) const override;
   std::string DeleteFromStaging(const TableName& target, const TableName& staging,
                                 const std::vector<std::string>& keys) const override;
+  // UNLOGGED: staging rows are rebuilt on every run, so writing them to the WAL buys nothing.
+  std::string CreateImportStaging(const TableName& staging, const Schema& schema) const override;
+  CatalogQuery TablesLikeQuery(const std::string& schema, const std::string& prefix) const override;
+  std::string AnalyzeTable(const TableName& t) const override { return "ANALYZE " + QualifiedName(t); }
 };
 
 // "double quote" quoting shared by PostgreSQL and SQLite.

@@ -71,4 +71,13 @@ std::string SqliteDialect::DeleteFromStaging(const TableName& target, const Tabl
          " AS s WHERE " + KeyJoin("t", "s", keys) + ")";
 }
 
+CatalogQuery SqliteDialect::TablesLikeQuery(const std::string& schema, const std::string& prefix) const {
+  CatalogQuery q;
+  const std::string master = schema.empty() ? "sqlite_master" : QuoteIdentifier(schema) + ".sqlite_master";
+  // substr, not LIKE: '_' in the prefix would be a wildcard.
+  q.sql = "SELECT name FROM " + master + " WHERE type = 'table' AND substr(name, 1, length(?)) = ?";
+  q.params = {prefix, prefix};
+  return q;
+}
+
 }  // namespace icesync::db

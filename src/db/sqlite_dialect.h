@@ -19,6 +19,10 @@ class SqliteDialect final : public Dialect {
   bool floats_as_text() const override { return true; }
   bool binary_parameter_arrays() const override { return false; }
   std::string SelectExpression(const SelectColumn& c) const override;
+  // SQLite stores a parameter as given: a CAST would apply the type's affinity (a timestamp
+  // cast to NUMERIC becomes its year).
+  std::string TypedParameter(const DataType&) const override { return "?"; }
+  CatalogQuery TablesLikeQuery(const std::string& schema, const std::string& prefix) const override;
 };
 
 }  // namespace icesync::db

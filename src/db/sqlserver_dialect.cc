@@ -92,4 +92,22 @@ std::string SqlServerDialect::ChangeTrackingChanges(const TableName& t, const st
          QualifiedName(t) + " AS [t] ON " + on + ") AS [changes]";
 }
 
+std::string SqlServerDialect::UpdateWhere(const TableName& target, const std::string& set,
+                                          const std::string& where) const {
+  std::string sql = "UPDATE t SET " + set + " FROM " + QualifiedName(target) + " AS t";
+  return where.empty() ? sql : sql + " WHERE " + where;
+}
+
+std::string SqlServerDialect::UpdateJoin(const TableName& target, const TableName& staging, const std::string& set,
+                                         const std::vector<std::string>& keys, const std::string& where) const {
+  std::string sql = "UPDATE t SET " + set + " FROM " + QualifiedName(target) + " AS t INNER JOIN " +
+                    QualifiedName(staging) + " AS s ON " + KeyJoin("t", "s", keys);
+  return where.empty() ? sql : sql + " WHERE " + where;
+}
+
+std::string SqlServerDialect::DeleteWhere(const TableName& target, const std::string& where) const {
+  std::string sql = "DELETE t FROM " + QualifiedName(target) + " AS t";
+  return where.empty() ? sql : sql + " WHERE " + where;
+}
+
 }  // namespace icesync::db

@@ -30,6 +30,18 @@ class SqlServerDialect final : public Dialect {
                                     const std::vector<std::string>& keys, const std::string& op_column) const override;
   std::string DeleteFromStaging(const TableName& target, const TableName& staging,
                                 const std::vector<std::string>& keys) const override;
+  std::string VarcharType(int length) const override { return "NVARCHAR(" + std::to_string(length) + ")"; }
+  std::string BooleanLiteral(bool value) const override { return value ? "1" : "0"; }
+  // A #table: BCP on the same session sees it, and it dies with the session (a killed run
+  // leaves nothing behind), so there are no stale staging tables to list.
+  TableName ImportStagingName(const std::string&, const std::string& base) const override {
+    return TableName{"", "#" + base};
+  }
+  // T-SQL puts the alias after FROM: UPDATE t SET … FROM target AS t [JOIN …], DELETE t FROM ….
+  std::string UpdateWhere(const TableName& target, const std::string& set, const std::string& where) const override;
+  std::string UpdateJoin(const TableName& target, const TableName& staging, const std::string& set,
+                         const std::vector<std::string>& keys, const std::string& where) const override;
+  std::string DeleteWhere(const TableName& target, const std::string& where) const override;
 };
 
 }  // namespace icesync::db

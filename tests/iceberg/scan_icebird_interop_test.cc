@@ -14,11 +14,11 @@
 #include <sstream>
 
 #include "core/canonical_json.h"
+#include "iceberg/file_writer.h"
 #include "iceberg/filesystem_catalog.h"
 #include "iceberg/incremental_planner.h"
 #include "iceberg/snapshot_producer.h"
 #include "iceberg/table_reader.h"
-#include "parquet/writer.h"
 #include "testing/test_util.h"
 
 namespace icesync::iceberg {
@@ -69,30 +69,7 @@ RecordBatch MakeBatch(const std::vector<Row>& rows) {
 // Writes `batch` as a Parquet file of `table` and describes it for a manifest.
 Result<DataFile> WriteFile(const Table& table, const RecordBatch& batch, FileContent content,
                            std::vector<Value> partition, std::vector<int> equality_ids = {}) {
-  std::string partition_path;
-  if (!partition.empty()) {
-    const PartitionSpec* spec = table.metadata.DefaultSpec();
-    partition_path = spec->PartitionPath(partition);
-  }
-  ASSIGN_OR_RETURN(NewFileLocation loc, NewDataFileLocation(table, partition_path));
-  ASSIGN_OR_RETURN(auto writer, parquet::ParquetWriter::Open(loc.local_path, batch.schema()));
-  RETURN_IF_ERROR(writer->Write(batch));
-  ASSIGN_OR_RETURN(parquet::FileMetrics m, writer->Close());
-  DataFile f;
-  f.content = content;
-  f.file_path = loc.uri;
-  f.partition = std::move(partition);
-  f.record_count = m.record_count;
-  f.file_size_in_bytes = m.file_size_in_bytes;
-  f.column_sizes = m.column_sizes;
-  f.value_counts = m.value_counts;
-  f.null_value_counts = m.null_value_counts;
-  f.nan_value_counts = m.nan_value_counts;
-  f.lower_bounds = m.lower_bounds;
-  f.upper_bounds = m.upper_bounds;
-  f.split_offsets = m.split_offsets;
-  f.equality_ids = std::move(equality_ids);
-  return f;
+  return WriteNewFile(table, batch, content, std::move(partition), std::move(equality_ids));
 }
 
 // Data files for `rows`: one per region when partitioned (identity(region)), else one.
