@@ -272,7 +272,8 @@ TEST_P(ImportTest, UpsertIntoAUserTableKeyedByItsPrimaryKey) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::vector<std::string> columns = {"id", "name", "qty"};
   ExpectSameLines(ScanRows(warehouse(), "shop.keyless"), TargetRows(url_, "t_user", columns), "full");
-  const Schema* keyless = LoadTable(TableDir("shop.keyless")).metadata.CurrentSchema();
+  const iceberg::Table exported = LoadTable(TableDir("shop.keyless"));
+  const Schema* keyless = exported.metadata.CurrentSchema();
   ASSERT_NE(keyless, nullptr);
   EXPECT_TRUE(keyless->identifier_field_ids().empty());
   CommitRowDelta(TableDir("shop.keyless"), {1, 2}, RecordBatch(std::make_shared<const Schema>(*keyless)));
