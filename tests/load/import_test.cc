@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/temporal.h"
+#include "db/connection.h"
 #include "iceberg/filesystem_catalog.h"
 #include "testing/import_support.h"
 #include "testing/postgres_server.h"
@@ -249,6 +250,38 @@ TEST_P(ImportTest, ReplaceIsAtomicForReaders) {
   EXPECT_EQ(r.out, "25\nimport=0\n") << r.err;
   EXPECT_EQ(QueryValue(url_, "SELECT COUNT(*) FROM items"), "6");
   ExpectTargetIsSnapshot("after the replace");
+}
+
+// A target the user created (columns in another order, an extra nullable column) and an
+// Iceberg table without identifier fields (exported from a query): the key is the target's
+// primary key.
+TEST_P(ImportTest, UpsertIntoAUserTableKeyedByItsPrimaryKey) {
+  CreateAndLoad(sqlite_url(), "items", ItemsSchema(), Items(Range(1, 12), "v1"));
+  if (HasFatalFailure()) return;
+  CommandResult r = Export(sqlite_url(), "", "shop.keyless", "--query " + ShellQuote("SELECT id, name, qty FROM items"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  {
+    auto conn = db::Connection::Open(url_);
+    ASSERT_TRUE(conn.ok()) << conn.status().ToString();
+    const std::string int4 = GetParam() == "sqlite" ? "INT4" : "integer";
+    Status st = (*conn)->Execute("CREATE TABLE t_user (note TEXT, qty " + int4 +
+                                 ", id BIGINT NOT NULL PRIMARY KEY, name TEXT)");
+    ASSERT_TRUE(st.ok()) << st.ToString();
+  }
+  r = RunImport(warehouse(), "shop.keyless", url_, "t_user", "--strategy upsert");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::vector<std::string> columns = {"id", "name", "qty"};
+  ExpectSameLines(ScanRows(warehouse(), "shop.keyless"), TargetRows(url_, "t_user", columns), "full");
+  const iceberg::Table exported = LoadTable(TableDir("shop.keyless"));
+  const Schema* keyless = exported.metadata.CurrentSchema();
+  ASSERT_NE(keyless, nullptr);
+  EXPECT_TRUE(keyless->identifier_field_ids().empty());
+  CommitRowDelta(TableDir("shop.keyless"), {1, 2}, RecordBatch(std::make_shared<const Schema>(*keyless)));
+  nlohmann::json j = LastJson(RunImport(warehouse(), "shop.keyless", url_, "t_user", "--strategy upsert"));
+  EXPECT_FALSE(j["full_read"].get<bool>()) << j.dump();
+  EXPECT_EQ(j["deleted"], 2) << j.dump();
+  ExpectSameLines(ScanRows(warehouse(), "shop.keyless"), TargetRows(url_, "t_user", columns), "after deleting 1, 2");
+  EXPECT_EQ(QueryValue(url_, "SELECT COUNT(*) FROM t_user WHERE note IS NULL"), "10");
 }
 
 // Three changes of key 5 and a delete of key 7, in four snapshots, imported one by one: key 5
