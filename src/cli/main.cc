@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
       "  icesync sync --source sqlite:///shop.db --table orders --warehouse ./lake --to shop.orders \\\n"
       "      --detect timestamp:updated_at          incremental: only what changed, exactly once\n"
       "  icesync status --warehouse ./lake shop.orders\n"
+      "  icesync run -c sync.yaml                   every table of a pipeline: sync, then import\n"
       "  icesync import --warehouse ./lake --from shop.orders --target sqlite:///copy.db --table orders --strategy upsert --create\n"
       "  icesync snapshots --warehouse ./lake shop.orders\n"
       "  icesync scan --warehouse ./lake shop.orders --limit 10\n"
@@ -52,6 +53,7 @@ int main(int argc, char** argv) {
   AddExportCommand(app, ctx);
   AddSyncCommand(app, ctx);
   AddStatusCommand(app, ctx);
+  AddRunCommand(app, ctx);
   AddImportCommand(app, ctx);
   AddDemoCommand(app, ctx);
   try {

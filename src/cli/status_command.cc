@@ -6,6 +6,8 @@
 #include "cli/commands.h"
 #include "core/temporal.h"
 #include "iceberg/filesystem_catalog.h"
+#include "pipeline/pipeline_config.h"
+#include "pipeline/pipeline_status.h"
 #include "sync/progress.h"
 #include "sync/watermark.h"
 
@@ -16,8 +18,43 @@ namespace {
 struct StatusArgs {
   std::string warehouse;
   std::string table;
+  std::string config;
   bool json = false;
 };
+
+// -c sync.yaml: every table of the pipeline.
+int RunPipelineStatus(const StatusArgs& a) {
+  Result<pipeline::PipelineConfig> config = pipeline::LoadPipelineConfig(a.config);
+  if (!config.ok()) return ReportError(config.status());
+  std::vector<pipeline::TableStatus> all = pipeline::PipelineStatus(*config);
+  auto opt = [](const std::optional<int64_t>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); };
+  if (a.json) {
+    nlohmann::json tables = nlohmann::json::array();
+    for (const auto& s : all) {
+      tables.push_back({{"name", s.name}, {"iceberg", s.iceberg}, {"exists", s.exists},
+                        {"snapshot_id", opt(s.snapshot_id)}, {"last_sync_snapshot_id", opt(s.synced_snapshot_id)},
+                        {"last_sync_at", s.last_sync_at}, {"detect", s.detect}, {"watermark", s.watermark},
+                        {"rows", s.rows}, {"target", s.target}, {"target_snapshot_id", opt(s.target_snapshot_id)},
+                        {"target_lag_snapshots", opt(s.target_lag_snapshots)}, {"error", s.error}});
+    }
+    std::printf("%s\n", nlohmann::json{{"tables", tables}}.dump().c_str());
+    return 0;
+  }
+  std::printf("%-20s %-26s %12s  %-28s %s\n", "table", "last sync", "rows", "watermark", "target");
+  for (const auto& s : all) {
+    std::string target = s.target.empty() ? "-"
+                         : !s.target_snapshot_id ? s.target + ": not imported yet"
+                         : !s.target_lag_snapshots ? s.target + ": holds an expired or replaced snapshot"
+                         : *s.target_lag_snapshots == 0
+                             ? s.target + ": up to date"
+                             : s.target + ": " + std::to_string(*s.target_lag_snapshots) + " snapshot(s) behind";
+    if (!s.error.empty()) target += " (" + s.error + ")";
+    std::printf("%-20s %-26s %12s  %-28s %s\n", s.name.c_str(),
+                !s.exists ? "never (no table yet)" : s.last_sync_at.empty() ? "never" : s.last_sync_at.substr(0, 19).c_str(),
+                sync::FormatCount(s.rows).c_str(), s.watermark.empty() ? "-" : s.watermark.c_str(), target.c_str());
+  }
+  return 0;
+}
 
 int64_t SummaryCount(const iceberg::Snapshot* s, const char* key) {
   if (s == nullptr) return 0;
@@ -84,11 +121,22 @@ void AddStatusCommand(CLI::App& app, CommandContext& ctx) {
       "Rows are the current snapshot's total records less its position deletes.\n\n"
       "Examples:\n"
       "  icesync status --warehouse ./lake shop.orders\n"
-      "  icesync status --warehouse ./lake shop.orders --json");
+      "  icesync status --warehouse ./lake shop.orders --json\n"
+      "  icesync status -c sync.yaml              every table of a pipeline, and how far each import\n"
+      "                                           target lags its Iceberg table");
   cmd->add_option("--warehouse", args->warehouse, "Warehouse directory (filesystem catalog)");
-  cmd->add_option("table", args->table, "ns.table (or a table directory)")->required();
+  cmd->add_option("table", args->table, "ns.table (or a table directory)");
+  cmd->add_option("-c,--config", args->config, "A pipeline file (sync.yaml): the status of each of its tables");
   cmd->add_flag("--json", args->json, "Print one JSON object");
-  cmd->callback([args, &ctx] { ctx.exit_code = RunStatus(*args); });
+  cmd->callback([args, &ctx] {
+    if (!args->config.empty()) {
+      ctx.exit_code = RunPipelineStatus(*args);
+    } else if (args->table.empty()) {
+      ctx.exit_code = ReportError(InvalidArgument("status needs a table (ns.table with --warehouse) or -c sync.yaml"));
+    } else {
+      ctx.exit_code = RunStatus(*args);
+    }
+  });
 }
 
 }  // namespace icesync::cli

@@ -100,10 +100,12 @@ class [[nodiscard]] Result {
 #define ICESYNC_CONCAT(a, b) ICESYNC_CONCAT_IMPL(a, b)
 
 // Returns the error of an expression yielding Status or Result<T>.
-#define RETURN_IF_ERROR(expr)                                   \
-  do {                                                          \
-    auto&& _st = (expr);                                        \
-    if (!_st.ok()) return ::icesync::internal::ToStatus(_st);   \
+// The Status is copied while `expr`'s temporaries live: `Compute().status()` would otherwise
+// leave a reference into a destroyed Result.
+#define RETURN_IF_ERROR(expr)                                               \
+  do {                                                                      \
+    ::icesync::Status _st = ::icesync::internal::ToStatus((expr));          \
+    if (!_st.ok()) return _st;                                              \
   } while (0)
 
 // ASSIGN_OR_RETURN(auto x, Compute()); declares x from a Result<T> or returns its error.

@@ -33,7 +33,10 @@ Status ValidateSyncOptions(const SyncOptions& o) {
   if (o.table.empty()) return InvalidArgument("--table is required ([schema.]table in the source)");
   if (o.warehouse.empty()) return InvalidArgument("--warehouse is required (a directory)");
   RETURN_IF_ERROR(iceberg::TableIdentifier::Parse(o.target).status().WithContext("--to"));
-  if (!o.make_detection) RETURN_IF_ERROR(MakeChangeDetection(o.detect, o.detection).status());
+  if (!o.make_detection) {
+    Result<std::unique_ptr<ChangeDetection>> detection = MakeChangeDetection(o.detect, o.detection);
+    RETURN_IF_ERROR(detection.status());
+  }
   if (o.detection.lag_micros < 0) return InvalidArgument("--lag must not be negative");
   if (o.detection.lag_micros > 0 && o.detect.rfind("timestamp:", 0) != 0) {
     return InvalidArgument("--lag applies to --detect timestamp:COL only");
@@ -342,6 +345,7 @@ Status SyncJob::ReadChanges() {
   so.source_column = layout_.source_column;
   so.target_file_size = o_.target_file_size;
   so.compression = o_.compression;
+  so.writers = std::max(1, o_.concurrent_jobs);
   ASSIGN_OR_RETURN(stage_, DataFileStage::Open(std::move(so)));
   deletes_ = std::make_unique<PositionDeleteWriter>(table_dir_, layout_.spec, layout_.schema, stage_->job_id());
 

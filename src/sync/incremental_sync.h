@@ -62,6 +62,9 @@ struct SyncOptions {
   std::string compression = "zstd";
   int64_t batch_rows = 16384;
   bool pg_copy = true;
+  // Jobs running at once in this process (icesync run --jobs): they share the cores, so each
+  // encodes its data files with that share of the encoding threads.
+  int concurrent_jobs = 1;
 };
 
 struct SyncResult {

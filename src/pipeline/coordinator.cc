@@ -1,0 +1,191 @@
+#include "pipeline/coordinator.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <map>
+#include <mutex>
+#include <random>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "iceberg/filesystem_catalog.h"
+#include "load/importer.h"
+#include "sync/watermark.h"
+
+namespace icesync::pipeline {
+
+bool IsTransient(const Status& st) {
+  if (st.code() == ErrorCode::kConflict) return true;  // another writer committed first
+  if (st.code() != ErrorCode::kDatabase && st.code() != ErrorCode::kIOError) return false;
+  // Connection failures (SQLSTATE class 08), deadlock victims and serialization failures.
+  static const char* kSigns[] = {"08001", "08S01", "08006", "08003", "40001", "40P01", "deadlock", "Deadlock",
+                                 "connection", "Connection", "server closed", "timeout", "Timeout"};
+  for (const char* s : kSigns) {
+    if (st.message().find(s) != std::string::npos) return true;
+  }
+  return false;
+}
+
+namespace {
+
+// A failure injected for tests: ICESYNC_INJECT_TRANSIENT=<table>:<n> makes the first n
+// attempts of that table fail with a transient error before they touch anything (the way
+// crash points let tests kill a job at a named place).
+class InjectedFailures {
+ public:
+  InjectedFailures() {
+    const char* spec = std::getenv("ICESYNC_INJECT_TRANSIENT");
+    if (spec == nullptr) return;
+    std::string s = spec;
+    const size_t colon = s.rfind(':');
+    if (colon == std::string::npos) return;
+    remaining_[s.substr(0, colon)] = std::atoi(s.c_str() + colon + 1);
+  }
+  Status Next(const std::string& table) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = remaining_.find(table);
+    if (it == remaining_.end() || it->second <= 0) return Status::OK();
+    --it->second;
+    return Conflict("injected transient failure of {} (ICESYNC_INJECT_TRANSIENT)", table);
+  }
+
+ private:
+  std::mutex mu_;
+  std::map<std::string, int> remaining_;
+};
+
+// One attempt at one table: sync, then import.
+Status RunTableOnce(const TableConfig& t, int jobs, InjectedFailures& inject, TableRunResult& r, const RunLog& log) {
+  RETURN_IF_ERROR(inject.Next(t.name));
+  sync::SyncOptions so = t.sync;
+  so.concurrent_jobs = jobs;
+  log(t.name, fmt::format("sync from {} ({}) into {}, detect {}", t.source_connection, so.table, so.target, so.detect));
+  Result<sync::SyncResult> s = sync::Sync(so, nullptr);
+  if (!s.ok()) return s.status().WithContext("sync");
+  r.status = s->status;
+  r.rows_extracted = s->rows_extracted;
+  r.rows_appended = s->inserted + s->updated + s->deleted;
+  r.snapshot_id = s->snapshot_id;
+  r.watermark = s->watermark;
+  r.detect = s->detect;
+  log(t.name, s->status == "unchanged"
+                  ? fmt::format("sync unchanged: {} rows read, nothing new", s->rows_extracted)
+                  : fmt::format("sync ok: {} rows read, {} inserted, {} updated, {} deleted, snapshot {}",
+                                s->rows_extracted, s->inserted, s->updated, s->deleted, *s->snapshot_id));
+  if (!t.import) return Status::OK();
+  log(t.name, fmt::format("import into {} ({}), {}", t.import_connection, t.import->table,
+                          load::StrategyName(t.import->strategy)));
+  Result<load::ImportResult> i = load::Import(*t.import);
+  if (!i.ok()) return i.status().WithContext("import");
+  r.import_status = i->status;
+  r.rows_imported = i->inserted + i->updated + i->deleted;
+  if (!r.snapshot_id) r.snapshot_id = i->snapshot_id;
+  if (i->status == "ok") r.status = "ok";
+  log(t.name, i->status == "unchanged" ? std::string("import unchanged: the target holds this snapshot")
+                                       : fmt::format("import ok: {} rows read, {} inserted, {} updated, {} deleted",
+                                                     i->rows_read, i->inserted, i->updated, i->deleted));
+  return Status::OK();
+}
+
+// What a run would do, without writing anything.
+void PlanTable(const TableConfig& t, TableRunResult& r, const RunLog& log) {
+  r.status = "planned";
+  r.detect = t.sync.detect;
+  Result<iceberg::TableIdentifier> id = iceberg::TableIdentifier::Parse(t.sync.target);
+  iceberg::FilesystemCatalog catalog(t.sync.warehouse);
+  std::string what;
+  if (!id.ok() || !catalog.TableExists(*id)) {
+    what = "first run: the whole table (creates " + t.sync.target + ")";
+  } else if (Result<iceberg::Table> table = catalog.LoadTable(*id); table.ok()) {
+    std::optional<sync::StoredWatermark> w = sync::FindWatermark(table->metadata);
+    if (!w) {
+      what = "every row, compared with the existing table (it has no sync watermark yet)";
+    } else if (w->detect != t.sync.detect) {
+      what = "every row, compared (the table was synced with --detect " + w->detect + ")";
+    } else {
+      r.watermark = w->value;
+      r.snapshot_id = w->snapshot_id;
+      what = t.sync.detect == "full" ? "every row, compared by key and content"
+                                      : "rows changed since watermark " + (w->value.empty() ? "-" : w->value);
+    }
+  } else {
+    r.status = "failed";
+    r.error = table.status().message();
+    what = "cannot read the table: " + r.error;
+  }
+  log(t.name, "would read " + what + (t.import ? ", then import into " + t.import->table : ""));
+}
+
+}  // namespace
+
+Result<RunResult> RunPipeline(const PipelineConfig& config, const RunOptions& options, const RunLog& log) {
+  std::vector<const TableConfig*> selected;
+  for (const std::string& name : options.only_tables) {
+    if (std::none_of(config.tables.begin(), config.tables.end(), [&](const TableConfig& t) { return t.name == name; })) {
+      std::string names;
+      for (const TableConfig& t : config.tables) names += (names.empty() ? "" : ", ") + t.name;
+      return InvalidArgument("--tables: {} has no table named '{}' (tables: {})", config.path, name, names);
+    }
+  }
+  for (const TableConfig& t : config.tables) {
+    if (options.only_tables.empty() ||
+        std::find(options.only_tables.begin(), options.only_tables.end(), t.name) != options.only_tables.end()) {
+      selected.push_back(&t);
+    }
+  }
+  RunResult result;
+  result.tables.resize(selected.size());
+  const int jobs = std::max(1, std::min<int>(options.jobs, static_cast<int>(selected.size())));
+  InjectedFailures inject;
+  std::mutex log_mu;
+  RunLog locked_log = [&](const std::string& table, const std::string& message) {
+    std::lock_guard<std::mutex> lock(log_mu);
+    log(table, message);
+  };
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    std::mt19937 rng(std::random_device{}());
+    for (size_t i = next++; i < selected.size(); i = next++) {
+      const TableConfig& t = *selected[i];
+      TableRunResult& r = result.tables[i];
+      r.name = t.name;
+      const auto start = std::chrono::steady_clock::now();
+      if (options.dry_run) {
+        PlanTable(t, r, locked_log);
+        continue;
+      }
+      for (int attempt = 1;; ++attempt) {
+        r = TableRunResult{};
+        r.name = t.name;
+        r.attempts = attempt;
+        Status st = RunTableOnce(t, jobs, inject, r, locked_log);
+        if (st.ok()) break;
+        if (attempt >= options.max_attempts || !IsTransient(st)) {
+          r.status = "failed";
+          r.error = st.message();
+          locked_log(t.name, fmt::format("failed{}: {}", attempt > 1 ? fmt::format(" after {} attempts", attempt) : "",
+                                         st.message()));
+          break;
+        }
+        const int backoff = options.initial_backoff_ms * (1 << (attempt - 1));
+        const int wait_ms = backoff / 2 + static_cast<int>(rng() % static_cast<unsigned>(backoff / 2 + 1));
+        locked_log(t.name, fmt::format("attempt {} failed ({}); retrying in {} ms", attempt, st.message(), wait_ms));
+        std::this_thread::sleep_for(std::chrono::milliseconds(wait_ms));
+      }
+      r.duration_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int j = 1; j < jobs; ++j) threads.emplace_back(worker);
+  worker();
+  for (std::thread& th : threads) th.join();
+  for (const TableRunResult& r : result.tables) {
+    if (r.status == "failed") ++result.failed; else ++result.ok;
+  }
+  return result;
+}
+
+}  // namespace icesync::pipeline
