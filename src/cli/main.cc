@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
       "  icesync export --source sqlite:///shop.db --table orders --warehouse ./lake --to shop.orders\n"
       "  icesync snapshots --warehouse ./lake shop.orders\n"
       "  icesync scan --warehouse ./lake shop.orders --limit 10\n"
+      "  icesync diff --source sqlite:///shop.db --table orders --warehouse ./lake --iceberg shop.orders\n"
       "  icesync parquet schema data.parquet        a Parquet file's schema with field ids\n",
       "icesync"};
   app.set_version_flag("--version", std::string(ICESYNC_CREATED_BY));
@@ -46,6 +47,7 @@ int main(int argc, char** argv) {
   AddIcebergCommands(app, ctx);
   AddScanCommand(app, ctx);
   AddExportCommand(app, ctx);
+  AddDiffCommand(app, ctx);
   AddDemoCommand(app, ctx);
   try {
     app.parse(argc, argv);
