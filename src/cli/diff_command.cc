@@ -106,20 +106,16 @@ void PrintText(const pipeline::DiffResult& r) {
 int RunDiff(DiffFlags& flags) {
   if (!flags.snapshot.empty()) {
     Result<iceberg::SnapshotId> id = iceberg::ParseSnapshotId(flags.snapshot);
-    if (!id.ok()) return ReportError(InvalidArgument("--snapshot '{}' is not a snapshot id", flags.snapshot));
+    if (!id.ok()) return ReportError(InvalidArgument("--snapshot '{}' is not a snapshot id", flags.snapshot), 2, flags.json);
     flags.options.snapshot_id = *id;
   }
   if (!flags.options.target_table.empty() && flags.options.target.empty()) {
-    return ReportError(InvalidArgument("--target-table needs --target (the target database's connection)"));
+    return ReportError(InvalidArgument("--target-table needs --target (the target database's connection)"), 2,
+                       flags.json);
   }
   Result<pipeline::DiffResult> result = pipeline::Diff(flags.options);
   if (!result.ok()) {
-    int code = ReportError(result.status());
-    if (flags.json) {
-      nlohmann::ordered_json j = {{"ok", false}, {"error", result.status().message()}, {"exit_code", code}};
-      std::printf("%s\n", j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace).c_str());
-    }
-    return code;
+    return ReportError(result.status(), ExitCodeFor(result.status()), flags.json);
   }
   if (flags.json) {
     std::printf("%s\n", ResultJson(*result).dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace).c_str());
@@ -136,13 +132,11 @@ void AddDiffCommand(CLI::App& app, CommandContext& ctx) {
   pipeline::DiffOptions& o = flags->options;
   auto* cmd = app.add_subcommand("diff", "Compare a source table with an Iceberg table (and a target table) by key");
   cmd->footer(kDiffHelp);
-  cmd->add_option("--source", o.source,
-                  "Source connection: sqlite:///path.db, postgresql://user@host:port/db, mssql://..., or an ODBC string")
-      ->required();
+  AddConnectionOption(cmd, "--source", "Source", &o.source)->required();
   cmd->add_option("--table", o.table, "Source table, [schema.]table")->required();
   cmd->add_option("--warehouse", o.warehouse, "Warehouse directory (filesystem catalog)")->required();
   cmd->add_option("--iceberg", o.iceberg, "Iceberg table, namespace.table (e.g. shop.orders)")->required();
-  cmd->add_option("--target", o.target, "Target connection, compared with the Iceberg table");
+  AddConnectionOption(cmd, "--target", "Target (compared with the Iceberg table)", &o.target);
   cmd->add_option("--target-table", o.target_table, "Target table (default: the --table name)");
   cmd->add_option("--key", o.key, "Key columns (comma-separated or repeated); default: the source's primary key")
       ->delimiter(',');

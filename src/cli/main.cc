@@ -1,6 +1,8 @@
 // The icesync command: registers every subcommand and maps errors to exit codes.
 #include <cstdio>
 
+#include <nlohmann/json.hpp>
+
 #include "cli/commands.h"
 #include "core/version.h"
 
@@ -22,6 +24,22 @@ int ExitCodeFor(const Status& status) {
 int ReportError(const Status& status) {
   std::fprintf(stderr, "icesync: error: %s\n", status.message().c_str());
   return ExitCodeFor(status);
+}
+
+int ReportError(const Status& status, int exit_code, bool json) {
+  std::fprintf(stderr, "icesync: error: %s\n", status.message().c_str());
+  if (json) {
+    nlohmann::json j = {{"ok", false}, {"error", status.message()}, {"exit_code", exit_code}};
+    // Messages may quote source names that are not UTF-8: invalid bytes print as U+FFFD.
+    std::printf("%s\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+  }
+  return exit_code;
+}
+
+CLI::Option* AddConnectionOption(CLI::App* cmd, const std::string& flag, const std::string& role, std::string* into) {
+  return cmd->add_option(flag, *into,
+                         role + " connection: sqlite:///path.db, postgresql://user@host:port/db, mssql://..., or an "
+                                "ODBC string");
 }
 
 }  // namespace icesync::cli
