@@ -47,6 +47,9 @@ printf '%s' 'postgresql://etl:s%40cret@db1:5432/shop?sslmode=require&password_en
 printf '%s' 'mssql://sa@sql1:1433/Sales' >"$work/connection_string_fuzz/url-mssql"
 printf '%s' 'Driver={ODBC Driver 18};Server=sql1;UID=etl;PWD={p;w}}d};Database=x' >"$work/connection_string_fuzz/odbc"
 
+# Undefined behaviour stops the run like a crash (the preset's checks are recoverable).
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
+export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1}
 status=0
 for target in "${TARGETS[@]}"; do
   mkdir -p "$work/$target" "$findings/$target"

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/schema_json.h"
+
 namespace icesync::iceberg {
 
 using nlohmann::json;
@@ -141,8 +143,8 @@ Result<PartitionSpec> PartitionSpecFromJson(const json& j) {
     for (const json& f : *fields) {
       PartitionField pf;
       pf.name = f.at("name").get<std::string>();
-      pf.source_id = f.contains("source-id") ? f["source-id"].get<int>() : f.at("source-ids").at(0).get<int>();
-      pf.field_id = f.contains("field-id") ? f["field-id"].get<int>() : next_id;
+      pf.source_id = f.contains("source-id") ? JsonInt<int>(f["source-id"]) : JsonInt<int>(f.at("source-ids").at(0));
+      pf.field_id = f.contains("field-id") ? JsonInt<int>(f["field-id"]) : next_id;
       next_id = pf.field_id + 1;
       ASSIGN_OR_RETURN(pf.transform, Transform::Parse(f.at("transform").get<std::string>()));
       out.push_back(std::move(pf));

@@ -212,5 +212,16 @@ TEST_F(DiffTest, ErrorsHaveTheirExitCodes) {
   EXPECT_EQ(DiffJson("nokey", "shop.nokey", 0, "--key a")["equal"], true);
 }
 
+TEST_F(DiffTest, HelpShowsExamplesAndExitCodes) {
+  CommandResult help = Icesync("diff --help");
+  EXPECT_EQ(help.exit_code, 0) << help.err;
+  for (const char* part : {"Examples:", "icesync diff --source sqlite:///", "--target-table", "--snapshot",
+                           "Exit codes: 0 equal, 1 not equal", "docs/type-mapping.md"}) {
+    EXPECT_NE(help.out.find(part), std::string::npos) << part << " in:\n" << help.out;
+  }
+  CommandResult top = Icesync("--help");
+  EXPECT_NE(top.out.find("icesync diff"), std::string::npos) << top.out;
+}
+
 }  // namespace
 }  // namespace icesync::sync::testing
