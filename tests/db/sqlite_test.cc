@@ -262,5 +262,24 @@ TEST_F(SqliteTest, ValuesLongerThanTheirDeclaredSizeArriveWhole) {
   EXPECT_TRUE(back.column(1).IsNull(1));
 }
 
+// Decimals, dates and uuids are read as text of a bounded length; SQLite keeps any text in any
+// column, and a longer one is no value of the column's type: the error names the column,
+// the table and the type instead of blaming a declared size.
+TEST_F(SqliteTest, OverlongTextInATypedColumnIsNamed) {
+  Exec("CREATE TABLE typed (k INTEGER PRIMARY KEY, d DATE)");
+  Exec("INSERT INTO typed VALUES (1, '2024-01-02'), (2, '" + std::string(100, 'x') + "')");
+  auto t = DiscoverTable(*conn_, "typed");
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  auto e = Extractor::Open(*conn_, *t);
+  ASSERT_TRUE(e.ok()) << e.status().ToString();
+  RecordBatch batch;
+  auto more = (*e)->Next(&batch);
+  ASSERT_FALSE(more.ok());
+  EXPECT_EQ(more.status().code(), ErrorCode::kCorrupt);
+  for (const char* part : {"column d of typed", "which is no date", "view"}) {
+    EXPECT_NE(more.status().message().find(part), std::string::npos) << part << " in: " << more.status().message();
+  }
+}
+
 }  // namespace
 }  // namespace icesync::db
