@@ -181,7 +181,7 @@ Result<PartitionSpec> ParsePartitionSpec(std::string_view expression, const Sche
           return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
         };
         if (!is_int(a) && is_int(b)) std::swap(a, b);
-        if (!is_int(a) || std::stoll(std::string(a)) <= 0 || std::stoll(std::string(a)) > 0x7fffffff) {
+        if (!is_int(a) || a.size() > 10 || std::stoll(std::string(a)) <= 0 || std::stoll(std::string(a)) > 0x7fffffff) {
           return InvalidArgument("partition term '{}': '{}' is not a positive integer width/count", term, a);
         }
         param = static_cast<int>(std::stoll(std::string(a)));

@@ -124,6 +124,17 @@ TEST(TableMetadata, NonIntegerOrOutOfRangeNumbersAreCorrupt) {
     EXPECT_NE(m.status().message().find("v9.metadata.json"), std::string::npos) << m.status().message();
     EXPECT_NE(m.status().message().find(to.substr(to.find(':') + 1, 3)), std::string::npos) << m.status().message();
   }
+  // Type parameters beyond int's range (std::stoi threw, ending the process; the fuzzer's
+  // input had decimal(1111...116, 2)).
+  for (const char* type : {"decimal(11111111111111111111111111111111111111116, 2)", "decimal(10, 99999999999)",
+                           "fixed[99999999999]", "fixed[0]"}) {
+    SCOPED_TRACE(type);
+    std::string text = good;
+    text.replace(text.find("\"long\""), 6, std::string("\"") + type + "\"");
+    auto m = TableMetadataFromJson(nlohmann::json::parse(text), "v9.metadata.json");
+    ASSERT_FALSE(m.ok());
+    EXPECT_NE(m.status().message().find(type), std::string::npos) << m.status().message();
+  }
 }
 
 TEST(TableMetadata, ReadsV1) {
