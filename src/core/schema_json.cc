@@ -91,8 +91,12 @@ Result<Schema> SchemaFromJson(const json& j) {
     if (!j.is_object() || !j.contains("fields")) return Corrupt("schema JSON: no 'fields'");
     ASSIGN_OR_RETURN(auto fields, FieldsFromJson(j["fields"]));
     std::vector<int> ids;
-    if (j.contains("identifier-field-ids")) ids = j["identifier-field-ids"].get<std::vector<int>>();
-    return Schema(std::move(fields), j.value("schema-id", 0), std::move(ids));
+    if (j.contains("identifier-field-ids")) {
+      const json& list = j["identifier-field-ids"];
+      if (!list.is_array()) return Corrupt("schema JSON: identifier-field-ids is {}, not an array", list.dump());
+      for (const json& id : list) ids.push_back(JsonInt<int>(id));
+    }
+    return Schema(std::move(fields), JsonInt<int>(j, "schema-id", 0), std::move(ids));
   } catch (const json::exception& e) {
     return Corrupt("schema JSON: {}", e.what());
   }

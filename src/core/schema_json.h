@@ -31,6 +31,14 @@ T JsonInt(const nlohmann::json& j) {
   return j.is_number_unsigned() ? static_cast<T>(j.get<uint64_t>()) : static_cast<T>(j.get<int64_t>());
 }
 
+// JsonInt of j[key], or `fallback` when the key is absent or null (j.value(key, fallback)
+// converts like get<T>()).
+template <typename T>
+T JsonInt(const nlohmann::json& j, const char* key, T fallback) {
+  auto it = j.find(key);
+  return it == j.end() || it->is_null() ? fallback : JsonInt<T>(*it);
+}
+
 nlohmann::json SchemaToJson(const Schema& schema);
 Result<Schema> SchemaFromJson(const nlohmann::json& j);
 nlohmann::json TypeToJson(const DataType& type);

@@ -133,7 +133,7 @@ Result<PartitionSpec> PartitionSpecFromJson(const json& j) {
     const json* fields = &j;
     int spec_id = 0;
     if (j.is_object()) {
-      spec_id = j.value("spec-id", 0);
+      spec_id = JsonInt<int>(j, "spec-id", 0);
       if (!j.contains("fields")) return Corrupt("partition spec without 'fields': {}", j.dump());
       fields = &j["fields"];
     }

@@ -73,7 +73,7 @@ Result<Snapshot> SnapshotFromJson(const json& j) {
     if (j.contains("parent-snapshot-id") && !j["parent-snapshot-id"].is_null()) {
       ASSIGN_OR_RETURN(s.parent_snapshot_id, SnapshotIdFromJson(j["parent-snapshot-id"]));
     }
-    s.sequence_number = j.value("sequence-number", int64_t{0});
+    s.sequence_number = JsonInt<int64_t>(j, "sequence-number", 0);
     s.timestamp_ms = JsonInt<int64_t>(j.at("timestamp-ms"));
     if (j.contains("manifest-list")) s.manifest_list = j["manifest-list"].get<std::string>();
     if (j.contains("manifests")) s.v1_manifests = j["manifests"].get<std::vector<std::string>>();

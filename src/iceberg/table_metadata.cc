@@ -30,7 +30,7 @@ Status ParseInto(const json& j, TableMetadata& m) {
   }
   if (j.contains("table-uuid")) m.table_uuid = j["table-uuid"].get<std::string>();
   m.location = j.at("location").get<std::string>();
-  m.last_sequence_number = j.value("last-sequence-number", int64_t{0});
+  m.last_sequence_number = JsonInt<int64_t>(j, "last-sequence-number", 0);
   m.last_updated_ms = JsonInt<int64_t>(j.at("last-updated-ms"));
   m.last_column_id = JsonInt<int>(j.at("last-column-id"));
 
@@ -70,7 +70,7 @@ Status ParseInto(const json& j, TableMetadata& m) {
       ASSIGN_OR_RETURN(SortOrder o, SortOrderFromJson(js));
       m.sort_orders.push_back(std::move(o));
     }
-    m.default_sort_order_id = j.value("default-sort-order-id", 0);
+    m.default_sort_order_id = JsonInt<int>(j, "default-sort-order-id", 0);
   } else {
     m.sort_orders.push_back(SortOrder::Unsorted());
   }

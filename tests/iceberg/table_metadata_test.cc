@@ -112,6 +112,7 @@ TEST(TableMetadata, NonIntegerOrOutOfRangeNumbersAreCorrupt) {
       {"{\"id\":1,", "{\"id\":2.5e300,"},
       {"\"source-id\":1", "\"source-id\":4294967297"},
       {"\"field-id\":1000", "\"field-id\":-1e19"},
+      {"\"properties\":{}", "\"last-sequence-number\":3.5e75,\"properties\":{}"},
   };
   for (const auto& [from, to] : cases) {
     SCOPED_TRACE(to);
