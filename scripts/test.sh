@@ -12,3 +12,7 @@ ctest --preset release -j"$JOBS"
 if [ -x scripts/test-sanitizers.sh ]; then
   bash scripts/test-sanitizers.sh
 fi
+# Every libFuzzer target runs for a bounded time (clang; about 15 s each, the build cached).
+if [ -x scripts/test-fuzz.sh ]; then
+  bash scripts/test-fuzz.sh
+fi

@@ -15,6 +15,13 @@ int ExitCodeFor(const Status& status);
 // Prints "icesync: error: <message>" to stderr and returns the exit code for it.
 int ReportError(const Status& status);
 
+// Reports an error on stderr like ReportError and, for commands run with --json, also as one
+// object {"ok":false,"error":...,"exit_code":...} on stdout; returns `exit_code`.
+int ReportError(const Status& status, int exit_code, bool json);
+
+// A connection option (--source, --target): URL or ODBC string, one help text for every command.
+CLI::Option* AddConnectionOption(CLI::App* cmd, const std::string& flag, const std::string& role, std::string* into);
+
 struct CommandContext {
   int exit_code = 0;
 };
@@ -28,5 +35,6 @@ void AddDemoCommand(CLI::App& app, CommandContext& ctx);
 void AddSyncCommand(CLI::App& app, CommandContext& ctx);
 void AddStatusCommand(CLI::App& app, CommandContext& ctx);
 void AddRunCommand(CLI::App& app, CommandContext& ctx);
+void AddDiffCommand(CLI::App& app, CommandContext& ctx);
 
 }  // namespace icesync::cli

@@ -108,26 +108,16 @@ int ExitCodeForExport(const Status& status, sync::JobPhase phase) {
 // than aborting the dump.
 std::string JsonText(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
 
-// Reports a failed export on stderr (and as {"ok":false,...} on stdout with --json).
-int ReportExportError(const Status& status, int exit_code, bool json) {
-  std::fprintf(stderr, "icesync: error: %s\n", status.message().c_str());
-  if (json) {
-    nlohmann::json j = {{"ok", false}, {"error", status.message()}, {"exit_code", exit_code}};
-    std::printf("%s\n", JsonText(j).c_str());
-  }
-  return exit_code;
-}
-
 }  // namespace
 
 int RunExport(sync::ExportOptions options, bool json, bool quiet) {
-  if (Status st = sync::ValidateExportOptions(options); !st.ok()) return ReportExportError(st, ExitCodeFor(st), json);
+  if (Status st = sync::ValidateExportOptions(options); !st.ok()) return ReportError(st, ExitCodeFor(st), json);
   sync::ProgressReporter progress(sync::ProgressReporter::DetectMode(stderr, json || quiet), stderr, "export");
   sync::JobPhase phase = sync::JobPhase::kValidate;
   Result<sync::ExportResult> result = sync::Export(options, &progress, &phase);
   progress.Finish();
   if (!result.ok()) {
-    return ReportExportError(result.status(), ExitCodeForExport(result.status(), phase), json);
+    return ReportError(result.status(), ExitCodeForExport(result.status(), phase), json);
   }
   const sync::ExportResult& r = *result;
   if (json) {
@@ -150,9 +140,7 @@ void AddExportCommand(CLI::App& app, CommandContext& ctx) {
   sync::ExportOptions& o = flags->options;
   auto* cmd = app.add_subcommand("export", "Copy a database table or query into an Iceberg table (one atomic commit)");
   cmd->footer(kExportHelp);
-  cmd->add_option("--source", o.source,
-                  "Source connection: sqlite:///path.db, postgresql://user@host:port/db, mssql://..., or an ODBC string")
-      ->required();
+  AddConnectionOption(cmd, "--source", "Source", &o.source)->required();
   cmd->add_option("--table", o.table, "Source table, [schema.]table (e.g. public.orders, Sales.Orders)");
   cmd->add_option("--where", o.where, "Only rows matching this SQL predicate (source dialect)");
   cmd->add_option("--query", o.query, "Export the result of this SELECT instead of a table (SQLite, PostgreSQL)");
@@ -181,7 +169,7 @@ void AddExportCommand(CLI::App& app, CommandContext& ctx) {
     Result<int64_t> size = sync::ParseByteSize(flags->target_file_size);
     if (!size.ok()) {
       Status st = size.status().WithContext("--target-file-size");
-      ctx.exit_code = ReportExportError(st, ExitCodeFor(st), flags->json);
+      ctx.exit_code = ReportError(st, ExitCodeFor(st), flags->json);
       return;
     }
     flags->options.target_file_size = *size;

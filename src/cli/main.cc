@@ -1,6 +1,8 @@
 // The icesync command: registers every subcommand and maps errors to exit codes.
 #include <cstdio>
 
+#include <nlohmann/json.hpp>
+
 #include "cli/commands.h"
 #include "core/version.h"
 
@@ -24,6 +26,22 @@ int ReportError(const Status& status) {
   return ExitCodeFor(status);
 }
 
+int ReportError(const Status& status, int exit_code, bool json) {
+  std::fprintf(stderr, "icesync: error: %s\n", status.message().c_str());
+  if (json) {
+    nlohmann::json j = {{"ok", false}, {"error", status.message()}, {"exit_code", exit_code}};
+    // Messages may quote source names that are not UTF-8: invalid bytes print as U+FFFD.
+    std::printf("%s\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+  }
+  return exit_code;
+}
+
+CLI::Option* AddConnectionOption(CLI::App* cmd, const std::string& flag, const std::string& role, std::string* into) {
+  return cmd->add_option(flag, *into,
+                         role + " connection: sqlite:///path.db, postgresql://user@host:port/db, mssql://..., or an "
+                                "ODBC string");
+}
+
 }  // namespace icesync::cli
 
 int main(int argc, char** argv) {
@@ -42,6 +60,7 @@ int main(int argc, char** argv) {
       "  icesync import --warehouse ./lake --from shop.orders --target sqlite:///copy.db --table orders --strategy upsert --create\n"
       "  icesync snapshots --warehouse ./lake shop.orders\n"
       "  icesync scan --warehouse ./lake shop.orders --limit 10\n"
+      "  icesync diff --source sqlite:///shop.db --table orders --warehouse ./lake --iceberg shop.orders\n"
       "  icesync parquet schema data.parquet        a Parquet file's schema with field ids\n",
       "icesync"};
   app.set_version_flag("--version", std::string(ICESYNC_CREATED_BY));
@@ -55,6 +74,7 @@ int main(int argc, char** argv) {
   AddStatusCommand(app, ctx);
   AddRunCommand(app, ctx);
   AddImportCommand(app, ctx);
+  AddDiffCommand(app, ctx);
   AddDemoCommand(app, ctx);
   try {
     app.parse(argc, argv);

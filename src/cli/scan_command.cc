@@ -29,7 +29,8 @@ struct ScanArgs {
 
 // "--as-of": milliseconds since the epoch, or an ISO timestamp (UTC unless it has an offset).
 Result<int64_t> ParseAsOf(const std::string& text) {
-  if (!text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+  if (!text.empty() && text.size() <= 18 &&
+      std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     return static_cast<int64_t>(std::stoll(text));
   }
   Result<int64_t> micros = ParseTimestampMicros(text);

@@ -93,15 +93,6 @@ int ExitCodeForSync(const Status& status, sync::JobPhase phase) {
   return ExitCodeFor(status);
 }
 
-int ReportSyncError(const Status& status, int exit_code, bool json) {
-  std::fprintf(stderr, "icesync: error: %s\n", status.message().c_str());
-  if (json) {
-    nlohmann::json j = {{"status", "failed"}, {"error", status.message()}, {"exit_code", exit_code}};
-    std::printf("%s\n", JsonText(j).c_str());
-  }
-  return exit_code;
-}
-
 nlohmann::json ResultJson(const sync::SyncResult& r) {
   nlohmann::json j = {{"status", r.status},
                       {"table", r.table},
@@ -151,12 +142,12 @@ Status ParseFlags(SyncFlags& f) {
 }
 
 int RunSync(SyncFlags& f) {
-  if (Status st = ParseFlags(f); !st.ok()) return ReportSyncError(st, ExitCodeFor(st), f.json);
+  if (Status st = ParseFlags(f); !st.ok()) return ReportError(st, ExitCodeFor(st), f.json);
   sync::ProgressReporter progress(sync::ProgressReporter::DetectMode(stderr, f.json || f.quiet), stderr, "sync");
   sync::JobPhase phase = sync::JobPhase::kValidate;
   Result<sync::SyncResult> result = sync::Sync(f.options, &progress, &phase);
   progress.Finish();
-  if (!result.ok()) return ReportSyncError(result.status(), ExitCodeForSync(result.status(), phase), f.json);
+  if (!result.ok()) return ReportError(result.status(), ExitCodeForSync(result.status(), phase), f.json);
   const sync::SyncResult& r = *result;
   if (f.json) {
     std::printf("%s\n", JsonText(ResultJson(r)).c_str());
@@ -187,9 +178,7 @@ void AddSyncCommand(CLI::App& app, CommandContext& ctx) {
   sync::SyncOptions& o = flags->options;
   auto* cmd = app.add_subcommand("sync", "Incrementally sync a database table into an Iceberg table (exactly once)");
   cmd->footer(kSyncHelp);
-  cmd->add_option("--source", o.source,
-                  "Source connection: sqlite:///path.db, postgresql://user@host:port/db, mssql://..., or an ODBC string")
-      ->required();
+  AddConnectionOption(cmd, "--source", "Source", &o.source)->required();
   cmd->add_option("--table", o.table, "Source table, [schema.]table")->required();
   cmd->add_option("--warehouse", o.warehouse, "Warehouse directory (filesystem catalog)")->required();
   cmd->add_option("--to", o.target, "Target Iceberg table, namespace.table (created on the first run)")->required();

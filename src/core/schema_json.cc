@@ -24,7 +24,7 @@ Result<std::vector<Field>> FieldsFromJson(const json& arr) {
       return Corrupt("schema JSON: field without id, name or type: {}", jf.dump());
     }
     Field f;
-    f.id = jf["id"].get<int>();
+    f.id = JsonInt<int>(jf["id"]);
     f.name = jf["name"].get<std::string>();
     f.required = jf.value("required", false);
     if (jf.contains("doc") && jf["doc"].is_string()) f.doc = jf["doc"].get<std::string>();
@@ -66,13 +66,13 @@ Result<DataType> TypeFromJson(const json& j) {
     }
     if (kind == "list") {
       ASSIGN_OR_RETURN(DataType et, TypeFromJson(j["element"]));
-      return DataType::List(Field{j["element-id"].get<int>(), "element", et, j.value("element-required", false)});
+      return DataType::List(Field{JsonInt<int>(j["element-id"]), "element", et, j.value("element-required", false)});
     }
     if (kind == "map") {
       ASSIGN_OR_RETURN(DataType kt, TypeFromJson(j["key"]));
       ASSIGN_OR_RETURN(DataType vt, TypeFromJson(j["value"]));
-      return DataType::Map(Field{j["key-id"].get<int>(), "key", kt, true},
-                           Field{j["value-id"].get<int>(), "value", vt, j.value("value-required", false)});
+      return DataType::Map(Field{JsonInt<int>(j["key-id"]), "key", kt, true},
+                           Field{JsonInt<int>(j["value-id"]), "value", vt, j.value("value-required", false)});
     }
   } catch (const json::exception& e) {
     return Corrupt("schema JSON: bad {} type {}: {}", kind, j.dump(), e.what());
@@ -91,8 +91,12 @@ Result<Schema> SchemaFromJson(const json& j) {
     if (!j.is_object() || !j.contains("fields")) return Corrupt("schema JSON: no 'fields'");
     ASSIGN_OR_RETURN(auto fields, FieldsFromJson(j["fields"]));
     std::vector<int> ids;
-    if (j.contains("identifier-field-ids")) ids = j["identifier-field-ids"].get<std::vector<int>>();
-    return Schema(std::move(fields), j.value("schema-id", 0), std::move(ids));
+    if (j.contains("identifier-field-ids")) {
+      const json& list = j["identifier-field-ids"];
+      if (!list.is_array()) return Corrupt("schema JSON: identifier-field-ids is {}, not an array", list.dump());
+      for (const json& id : list) ids.push_back(JsonInt<int>(id));
+    }
+    return Schema(std::move(fields), JsonInt<int>(j, "schema-id", 0), std::move(ids));
   } catch (const json::exception& e) {
     return Corrupt("schema JSON: {}", e.what());
   }

@@ -1,5 +1,7 @@
 #include "core/types.h"
 
+#include <charconv>
+
 #include <regex>
 
 namespace icesync {
@@ -117,13 +119,26 @@ Result<DataType> DataType::FromString(const std::string& s) {
   }
   static const std::regex kDecimal(R"(decimal\(\s*(\d+)\s*,\s*(\d+)\s*\))");
   static const std::regex kFixed(R"(fixed\[\s*(\d+)\s*\])");
+  // Digits beyond int's range read as -1 (std::stoi threw out_of_range on them, which no
+  // caller catches: a corrupt metadata file ended the process; found by table_metadata_fuzz).
+  auto small_int = [](const std::ssub_match& digits) {
+    int v = -1;
+    auto [end, ec] = std::from_chars(&*digits.first, &*digits.first + digits.length(), v);
+    return ec == std::errc() ? v : -1;
+  };
   std::smatch m;
   if (std::regex_match(s, m, kDecimal)) {
-    int p = std::stoi(m[1]), sc = std::stoi(m[2]);
-    if (p < 1 || p > 38 || sc > p) return InvalidArgument("invalid decimal type '{}': need 1 <= precision <= 38 and scale <= precision", s);
+    int p = small_int(m[1]), sc = small_int(m[2]);
+    if (p < 1 || p > 38 || sc < 0 || sc > p) {
+      return InvalidArgument("invalid decimal type '{}': need 1 <= precision <= 38 and scale <= precision", s);
+    }
     return Decimal(p, sc);
   }
-  if (std::regex_match(s, m, kFixed)) return Fixed(std::stoi(m[1]));
+  if (std::regex_match(s, m, kFixed)) {
+    int length = small_int(m[1]);
+    if (length < 1) return InvalidArgument("invalid fixed type '{}': need a length from 1 to {}", s, INT32_MAX);
+    return Fixed(length);
+  }
   return Unsupported("unknown Iceberg type '{}'", s);
 }
 

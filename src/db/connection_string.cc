@@ -70,8 +70,18 @@ Result<Url> ParseUrl(const std::string& text) {
         if (eq == std::string::npos) {
           return InvalidArgument("connection URL option '{}' has no value (expected name=value)", item);
         }
+        const std::string name = item.substr(0, eq);
+        // The name becomes an ODBC attribute name, which cannot be braced: "x;PWD" would
+        // smuggle in an attribute that redaction misses (found by connection_string_fuzz).
+        if (name.empty() || !std::all_of(name.begin(), name.end(), [](char c) {
+              return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+            })) {
+          return InvalidArgument(
+              "connection URL option '{}' needs a name of letters, digits, '_', '-' or '.' (e.g. sslmode=require)",
+              item);
+        }
         ASSIGN_OR_RETURN(std::string value, PercentDecode(item.substr(eq + 1), "options"));
-        u.query.emplace_back(item.substr(0, eq), value);
+        u.query.emplace_back(name, value);
       }
       if (amp == std::string::npos) break;
       start = amp + 1;
@@ -167,7 +177,9 @@ Result<std::vector<OdbcAttribute>> ParseOdbcAttributes(const std::string& text) 
     while (i < text.size() && (text[i] == ';' || std::isspace(static_cast<unsigned char>(text[i])))) ++i;
     if (i >= text.size()) break;
     size_t eq = text.find('=', i);
-    if (eq == std::string::npos) {
+    // A name without '=' ends at the next ';'. Looking past it would make "x;PWD" one key
+    // named "x;PWD", whose value then escapes redaction (found by connection_string_fuzz).
+    if (eq == std::string::npos || text.find(';', i) < eq) {
       return InvalidArgument(
           "bad ODBC connection string: '{}' is not a key=value attribute (expected e.g. "
           "Driver={{FreeTDS}};Server=host;Database=db)",

@@ -159,6 +159,23 @@ Status Extractor::BindParameters() {
   return Status::OK();
 }
 
+// A bound value that did not fit its buffer. Strings and binaries are bound only where the
+// database enforces their declared size (type_mapping.h, EnforcesDeclaredSizes), so for them
+// this is a driver reporting a size it does not keep; decimals, temporals and uuids read as
+// text have a fixed longest form, and a longer value (SQLite keeps any text in any column)
+// is not of the column's type.
+Status Extractor::Overflow(const BoundColumn& b, SQLLEN room) const {
+  if (b.codec.fixed_width > 0) {
+    return Corrupt("column {} of {} holds a value longer than {} bytes, which is no {}: correct the row, or cast "
+                   "the column in a view (or exclude it)",
+                   b.codec.column, table_.name.ToString(), room, b.codec.type.ToString());
+  }
+  return DatabaseError(
+      "column {} of {} returned a value longer than its declared size ({} bytes), which the {} driver reported "
+      "as enforced: cast the column in a view to an unbounded type (text, varchar(max)) and export the view",
+      b.codec.column, table_.name.ToString(), room, conn_.dialect().name());
+}
+
 Status Extractor::ReadLongColumn(size_t select_index, ColumnVector* out) {
   const BoundColumn& b = columns_[select_index];
   const bool text = b.codec.c_type == SQL_C_CHAR;
@@ -207,10 +224,7 @@ Result<bool> Extractor::Next(RecordBatch* batch) {
       const SQLLEN text_room = b.codec.c_type == SQL_C_CHAR ? b.width - 1 : b.width;
       for (int64_t r = 0; r < fetched; ++r) {
         SQLLEN ind = b.ind[static_cast<size_t>(r)];
-        if (ind != SQL_NULL_DATA && (ind > text_room || ind == SQL_NO_TOTAL)) {
-          return DatabaseError("column {} of {} returned a value longer than its declared size {}", b.codec.column,
-                               table_.name.ToString(), text_room);
-        }
+        if (ind != SQL_NULL_DATA && (ind > text_room || ind == SQL_NO_TOTAL)) return Overflow(b, text_room);
         RETURN_IF_ERROR(DecodeValue(b.codec, b.data.data() + r * b.width, ind, out));
       }
     }

@@ -2,7 +2,8 @@
 // Streaming reads of a table into RecordBatches. Columns with a bounded size are bound
 // column-wise into block buffers (SQL_ATTR_ROW_ARRAY_SIZE rows per SQLFetch) and copied into
 // ColumnVectors without per-row allocation; unbounded columns (nvarchar(max), text, bytea,
-// SQLite TEXT/BLOB) are selected last and read with SQLGetData in pieces, one row per fetch.
+// and every SQLite text/binary column, whatever its declared size, since SQLite does not enforce
+// it) are selected last and read with SQLGetData in pieces, one row per fetch.
 // Memory is bounded by the batch size and the block budget, whatever the table size (the
 // connection strings built by connection_string.cc make psqlODBC fetch through a cursor).
 #include <memory>
@@ -75,6 +76,7 @@ class Extractor final : public BatchReader {
   Status Start();
   Status BindParameters();
   Status ReadLongColumn(size_t select_index, ColumnVector* out);
+  Status Overflow(const BoundColumn& b, SQLLEN room) const;
 
   const Connection& conn_;
   SourceTable table_;

@@ -31,7 +31,8 @@ Result<std::string> LibpqConninfo(const ConnectionString& cs, int connect_timeou
   ASSIGN_OR_RETURN(std::vector<OdbcAttribute> attrs, ParseOdbcAttributes(cs.odbc));
   std::string host, port, dbname, user, sslmode, pqopt;
   for (const auto& [key, value] : attrs) {
-    auto is = [&key](const char* name) { return strcasecmp(key.c_str(), name) == 0; };
+    // Init-capture: clang before 16 cannot capture a structured binding by name.
+    auto is = [&k = key](const char* name) { return strcasecmp(k.c_str(), name) == 0; };
     if (is("server") || is("servername") || is("host")) host = value;
     else if (is("port")) port = value;
     else if (is("database") || is("dbname")) dbname = value;

@@ -184,6 +184,9 @@ Result<ColumnMapping> MapSqlite(const SourceColumn& c) {
   if (base == "TIMESTAMPTZ" || base == "TIMESTAMP WITH TIME ZONE") return Temporal(DataType::TimestampTz(), 9);
   if (base == "UUID" || base == "GUID" || base == "UNIQUEIDENTIFIER") return Plain(DataType::Uuid());
   if (base == "JSON") return Text(-1);
+  // NUMERIC affinity by SQLite's rules, but a blob inserted into such a column stays a blob;
+  // users' files (and other tools' DDL) use these names for bytes.
+  if (base == "BINARY" || base == "VARBINARY" || base == "BYTEA") return Bytes(-1);
   // SQLite's affinity rules, in SQLite's order.
   if (base.find("INT") != std::string::npos) return Plain(DataType::Int64());
   if (base.find("CHAR") != std::string::npos || base.find("CLOB") != std::string::npos ||
@@ -216,14 +219,23 @@ const char* DialectName(DialectKind kind) {
   return "?";
 }
 
+bool EnforcesDeclaredSizes(DialectKind kind) { return kind != DialectKind::kSqlite; }
+
 Result<ColumnMapping> MapSourceType(DialectKind dialect, const SourceColumn& column,
                                     const TypeMappingOptions& options) {
+  Result<ColumnMapping> m = Internal("unknown dialect");
   switch (dialect) {
-    case DialectKind::kSqlServer: return MapSqlServer(column, options);
-    case DialectKind::kPostgres: return MapPostgres(column);
-    case DialectKind::kSqlite: return MapSqlite(column);
+    case DialectKind::kSqlServer: m = MapSqlServer(column, options); break;
+    case DialectKind::kPostgres: m = MapPostgres(column); break;
+    case DialectKind::kSqlite: m = MapSqlite(column); break;
   }
-  return Internal("unknown dialect");
+  // Decided here, once for every dialect, rather than by completing over-long values with
+  // SQLGetData in the extractor: SQLGetData on a row of a block cursor needs SQLSetPos and
+  // SQL_GD_BOUND/SQL_GD_BLOCK, which drivers support unevenly, while the unbounded path (one
+  // row per fetch, values in pieces) already works on every driver. A declared size that the
+  // database does not enforce is no bound, so such columns simply take that path.
+  if (m.ok() && !EnforcesDeclaredSizes(dialect)) m->max_bytes = -1;
+  return m;
 }
 
 }  // namespace icesync::db

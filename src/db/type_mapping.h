@@ -50,8 +50,16 @@ struct ColumnMapping {
   // Fraction digits the source may hold beyond µs (7 for datetime2(7)); 0 when none.
   bool has_sub_microseconds = false;
   // Upper bound of a value's bytes when read as text/binary (-1: unbounded, fetch in pieces).
+  // Only set where the database enforces the declared size (EnforcesDeclaredSizes): buffers
+  // are sized from it, and a longer value would not fit.
   int64_t max_bytes = -1;
 };
+
+// Whether the database rejects values longer than a column's declared size. SQLite does not:
+// it keeps the declared type text only to pick an affinity (sqlite.org/datatype3 §3.1), so a
+// VARCHAR(100) or VARBINARY(10) column holds values of any length. There a declared size
+// bounds nothing, and MapSourceType leaves every text/binary column unbounded (max_bytes -1).
+bool EnforcesDeclaredSizes(DialectKind kind);
 
 Result<ColumnMapping> MapSourceType(DialectKind dialect, const SourceColumn& column,
                                     const TypeMappingOptions& options = {});

@@ -214,8 +214,7 @@ Result<int> ParseIntKey(const std::map<std::string, std::string>& m, const char*
   }
 }
 
-Result<ManifestContents> ReadManifestImpl(const std::string& path, const std::vector<Field>& given_fields) {
-  ASSIGN_OR_RETURN(avro::ContainerFile file, avro::ReadContainerFile(path));
+Result<ManifestContents> ManifestFromContainer(avro::ContainerFile file, const std::vector<Field>& given_fields) {
   ManifestContents out;
   ManifestMetadata& md = out.metadata;
   md.all = file.metadata;
@@ -383,8 +382,17 @@ Result<ManifestFile> ManifestWriter::Close() {
 }
 
 Result<ManifestContents> ReadManifest(const std::string& path, const std::vector<Field>& partition_fields) {
-  auto r = ReadManifestImpl(path, partition_fields);
+  auto file = avro::ReadContainerFile(path);
+  auto r = file.ok() ? ManifestFromContainer(std::move(file).value(), partition_fields) : file.status();
   if (!r.ok() && r.status().message().rfind(path, 0) != 0) return r.status().WithContext("manifest " + path);
+  return r;
+}
+
+Result<ManifestContents> ParseManifest(std::string_view bytes, const std::string& source,
+                                       const std::vector<Field>& partition_fields) {
+  auto file = avro::ParseContainer(bytes);
+  auto r = file.ok() ? ManifestFromContainer(std::move(file).value(), partition_fields) : file.status();
+  if (!r.ok()) return r.status().WithContext("manifest " + source);
   return r;
 }
 

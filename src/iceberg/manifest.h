@@ -16,6 +16,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/schema.h"
@@ -178,5 +179,10 @@ Result<ManifestContents> ReadManifest(const std::string& path,
 
 // Reads a manifest list (v1 or v2). Errors name `path`.
 Result<std::vector<ManifestFile>> ReadManifestList(const std::string& path);
+
+// ReadManifest / ReadManifestList over bytes already in memory; errors name `source`.
+Result<ManifestContents> ParseManifest(std::string_view bytes, const std::string& source,
+                                       const std::vector<Field>& partition_fields = {});
+Result<std::vector<ManifestFile>> ParseManifestList(std::string_view bytes, const std::string& source);
 
 }  // namespace icesync::iceberg

@@ -77,8 +77,7 @@ Result<ManifestFile> ManifestFileFromDatum(const Datum& d) {
   return m;
 }
 
-Result<std::vector<ManifestFile>> ReadManifestListImpl(const std::string& path) {
-  ASSIGN_OR_RETURN(avro::ContainerFile file, avro::ReadContainerFile(path));
+Result<std::vector<ManifestFile>> ManifestListFromContainer(avro::ContainerFile file) {
   ASSIGN_OR_RETURN(avro::Resolver resolver,
                    avro::Resolver::Make(*file.writer_schema, *ManifestFileSchema(/*for_reading=*/true)));
   std::vector<ManifestFile> out;
@@ -118,8 +117,16 @@ Status WriteManifestList(const std::string& path, int64_t snapshot_id, std::opti
 }
 
 Result<std::vector<ManifestFile>> ReadManifestList(const std::string& path) {
-  auto r = ReadManifestListImpl(path);
+  auto file = avro::ReadContainerFile(path);
+  auto r = file.ok() ? ManifestListFromContainer(std::move(file).value()) : file.status();
   if (!r.ok() && r.status().message().rfind(path, 0) != 0) return r.status().WithContext("manifest list " + path);
+  return r;
+}
+
+Result<std::vector<ManifestFile>> ParseManifestList(std::string_view bytes, const std::string& source) {
+  auto file = avro::ParseContainer(bytes);
+  auto r = file.ok() ? ManifestListFromContainer(std::move(file).value()) : file.status();
+  if (!r.ok()) return r.status().WithContext("manifest list " + source);
   return r;
 }
 

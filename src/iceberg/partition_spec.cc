@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/schema_json.h"
+
 namespace icesync::iceberg {
 
 using nlohmann::json;
@@ -131,7 +133,7 @@ Result<PartitionSpec> PartitionSpecFromJson(const json& j) {
     const json* fields = &j;
     int spec_id = 0;
     if (j.is_object()) {
-      spec_id = j.value("spec-id", 0);
+      spec_id = JsonInt<int>(j, "spec-id", 0);
       if (!j.contains("fields")) return Corrupt("partition spec without 'fields': {}", j.dump());
       fields = &j["fields"];
     }
@@ -141,8 +143,8 @@ Result<PartitionSpec> PartitionSpecFromJson(const json& j) {
     for (const json& f : *fields) {
       PartitionField pf;
       pf.name = f.at("name").get<std::string>();
-      pf.source_id = f.contains("source-id") ? f["source-id"].get<int>() : f.at("source-ids").at(0).get<int>();
-      pf.field_id = f.contains("field-id") ? f["field-id"].get<int>() : next_id;
+      pf.source_id = f.contains("source-id") ? JsonInt<int>(f["source-id"]) : JsonInt<int>(f.at("source-ids").at(0));
+      pf.field_id = f.contains("field-id") ? JsonInt<int>(f["field-id"]) : next_id;
       next_id = pf.field_id + 1;
       ASSIGN_OR_RETURN(pf.transform, Transform::Parse(f.at("transform").get<std::string>()));
       out.push_back(std::move(pf));
@@ -179,7 +181,7 @@ Result<PartitionSpec> ParsePartitionSpec(std::string_view expression, const Sche
           return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
         };
         if (!is_int(a) && is_int(b)) std::swap(a, b);
-        if (!is_int(a) || std::stoll(std::string(a)) <= 0 || std::stoll(std::string(a)) > 0x7fffffff) {
+        if (!is_int(a) || a.size() > 10 || std::stoll(std::string(a)) <= 0 || std::stoll(std::string(a)) > 0x7fffffff) {
           return InvalidArgument("partition term '{}': '{}' is not a positive integer width/count", term, a);
         }
         param = static_cast<int>(std::stoll(std::string(a)));

@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "core/schema_json.h"
+
 namespace icesync::iceberg {
 
 using nlohmann::json;
@@ -71,8 +73,8 @@ Result<Snapshot> SnapshotFromJson(const json& j) {
     if (j.contains("parent-snapshot-id") && !j["parent-snapshot-id"].is_null()) {
       ASSIGN_OR_RETURN(s.parent_snapshot_id, SnapshotIdFromJson(j["parent-snapshot-id"]));
     }
-    s.sequence_number = j.value("sequence-number", int64_t{0});
-    s.timestamp_ms = j.at("timestamp-ms").get<int64_t>();
+    s.sequence_number = JsonInt<int64_t>(j, "sequence-number", 0);
+    s.timestamp_ms = JsonInt<int64_t>(j.at("timestamp-ms"));
     if (j.contains("manifest-list")) s.manifest_list = j["manifest-list"].get<std::string>();
     if (j.contains("manifests")) s.v1_manifests = j["manifests"].get<std::vector<std::string>>();
     if (s.manifest_list.empty() && s.v1_manifests.empty() && !j.contains("manifests")) {
@@ -82,7 +84,7 @@ Result<Snapshot> SnapshotFromJson(const json& j) {
       for (const auto& [k, v] : j["summary"].items()) s.summary[k] = v.is_string() ? v.get<std::string>() : v.dump();
     }
     if (!s.summary.count(summary::kOperation)) s.summary[summary::kOperation] = kOpAppend;  // v1 may omit it
-    if (j.contains("schema-id") && !j["schema-id"].is_null()) s.schema_id = j["schema-id"].get<int>();
+    if (j.contains("schema-id") && !j["schema-id"].is_null()) s.schema_id = JsonInt<int>(j["schema-id"]);
     for (const auto& [k, v] : j.items()) {
       if (k != "snapshot-id" && k != "parent-snapshot-id" && k != "sequence-number" && k != "timestamp-ms" &&
           k != "manifest-list" && k != "manifests" && k != "summary" && k != "schema-id") {

@@ -1,5 +1,7 @@
 #include "iceberg/sort_order.h"
 
+#include "core/schema_json.h"
+
 namespace icesync::iceberg {
 
 using nlohmann::json;
@@ -16,11 +18,11 @@ json SortOrderToJson(const SortOrder& order) {
 Result<SortOrder> SortOrderFromJson(const json& j) {
   try {
     SortOrder order;
-    order.order_id = j.at("order-id").get<int>();
+    order.order_id = JsonInt<int>(j.at("order-id"));
     for (const json& f : j.at("fields")) {
       SortField sf;
       ASSIGN_OR_RETURN(sf.transform, Transform::Parse(f.at("transform").get<std::string>()));
-      sf.source_id = f.contains("source-id") ? f["source-id"].get<int>() : f.at("source-ids").at(0).get<int>();
+      sf.source_id = f.contains("source-id") ? JsonInt<int>(f["source-id"]) : JsonInt<int>(f.at("source-ids").at(0));
       sf.direction = f.value("direction", "asc");
       sf.null_order = f.value("null-order", "nulls-first");
       order.fields.push_back(std::move(sf));

@@ -24,22 +24,22 @@ bool IsKnownKey(const std::string& k) {
 }
 
 Status ParseInto(const json& j, TableMetadata& m) {
-  m.format_version = j.at("format-version").get<int>();
+  m.format_version = JsonInt<int>(j.at("format-version"));
   if (m.format_version < 1 || m.format_version > 3) {
     return Unsupported("format-version {} is not supported (1, 2 and 3 are)", m.format_version);
   }
   if (j.contains("table-uuid")) m.table_uuid = j["table-uuid"].get<std::string>();
   m.location = j.at("location").get<std::string>();
-  m.last_sequence_number = j.value("last-sequence-number", int64_t{0});
-  m.last_updated_ms = j.at("last-updated-ms").get<int64_t>();
-  m.last_column_id = j.at("last-column-id").get<int>();
+  m.last_sequence_number = JsonInt<int64_t>(j, "last-sequence-number", 0);
+  m.last_updated_ms = JsonInt<int64_t>(j.at("last-updated-ms"));
+  m.last_column_id = JsonInt<int>(j.at("last-column-id"));
 
   if (j.contains("schemas")) {
     for (const json& js : j["schemas"]) {
       ASSIGN_OR_RETURN(Schema s, SchemaFromJson(js));
       m.schemas.push_back(std::move(s));
     }
-    m.current_schema_id = j.at("current-schema-id").get<int>();
+    m.current_schema_id = JsonInt<int>(j.at("current-schema-id"));
   } else {
     ASSIGN_OR_RETURN(Schema s, SchemaFromJson(j.at("schema")));
     m.current_schema_id = s.schema_id();
@@ -52,7 +52,7 @@ Status ParseInto(const json& j, TableMetadata& m) {
       ASSIGN_OR_RETURN(PartitionSpec s, PartitionSpecFromJson(js));
       m.specs.push_back(std::move(s));
     }
-    m.default_spec_id = j.at("default-spec-id").get<int>();
+    m.default_spec_id = JsonInt<int>(j.at("default-spec-id"));
   } else {
     ASSIGN_OR_RETURN(PartitionSpec s, PartitionSpecFromJson(j.at("partition-spec")));
     m.specs.push_back(std::move(s));
@@ -60,7 +60,7 @@ Status ParseInto(const json& j, TableMetadata& m) {
   }
   if (!m.SpecById(m.default_spec_id)) return Corrupt("default-spec-id {} is not among the partition specs", m.default_spec_id);
   if (j.contains("last-partition-id")) {
-    m.last_partition_id = j["last-partition-id"].get<int>();
+    m.last_partition_id = JsonInt<int>(j["last-partition-id"]);
   } else {
     for (const auto& s : m.specs) m.last_partition_id = std::max(m.last_partition_id, s.last_field_id());
   }
@@ -70,7 +70,7 @@ Status ParseInto(const json& j, TableMetadata& m) {
       ASSIGN_OR_RETURN(SortOrder o, SortOrderFromJson(js));
       m.sort_orders.push_back(std::move(o));
     }
-    m.default_sort_order_id = j.value("default-sort-order-id", 0);
+    m.default_sort_order_id = JsonInt<int>(j, "default-sort-order-id", 0);
   } else {
     m.sort_orders.push_back(SortOrder::Unsorted());
   }
@@ -94,14 +94,14 @@ Status ParseInto(const json& j, TableMetadata& m) {
   if (j.contains("snapshot-log")) {
     for (const json& e : j["snapshot-log"]) {
       SnapshotLogEntry le;
-      le.timestamp_ms = e.at("timestamp-ms").get<int64_t>();
+      le.timestamp_ms = JsonInt<int64_t>(e.at("timestamp-ms"));
       ASSIGN_OR_RETURN(le.snapshot_id, SnapshotIdFromJson(e.at("snapshot-id")));
       m.snapshot_log.push_back(le);
     }
   }
   if (j.contains("metadata-log")) {
     for (const json& e : j["metadata-log"]) {
-      m.metadata_log.push_back({e.at("timestamp-ms").get<int64_t>(), e.at("metadata-file").get<std::string>()});
+      m.metadata_log.push_back({JsonInt<int64_t>(e.at("timestamp-ms")), e.at("metadata-file").get<std::string>()});
     }
   }
   if (j.contains("refs")) {

@@ -11,9 +11,7 @@
 
 #include <fmt/format.h>
 
-#include "iceberg/filesystem_catalog.h"
 #include "load/importer.h"
-#include "sync/watermark.h"
 
 namespace icesync::pipeline {
 
@@ -90,33 +88,25 @@ Status RunTableOnce(const TableConfig& t, int jobs, InjectedFailures& inject, Ta
   return Status::OK();
 }
 
-// What a run would do, without writing anything.
+// What a run would do, without writing anything: the sync's plan (watermark, the rows its
+// read selects, counted on the source) and the import it would run.
 void PlanTable(const TableConfig& t, TableRunResult& r, const RunLog& log) {
-  r.status = "planned";
-  r.detect = t.sync.detect;
-  Result<iceberg::TableIdentifier> id = iceberg::TableIdentifier::Parse(t.sync.target);
-  iceberg::FilesystemCatalog catalog(t.sync.warehouse);
-  std::string what;
-  if (!id.ok() || !catalog.TableExists(*id)) {
-    what = "first run: the whole table (creates " + t.sync.target + ")";
-  } else if (Result<iceberg::Table> table = catalog.LoadTable(*id); table.ok()) {
-    std::optional<sync::StoredWatermark> w = sync::FindWatermark(table->metadata);
-    if (!w) {
-      what = "every row, compared with the existing table (it has no sync watermark yet)";
-    } else if (w->detect != t.sync.detect) {
-      what = "every row, compared (the table was synced with --detect " + w->detect + ")";
-    } else {
-      r.watermark = w->value;
-      r.snapshot_id = w->snapshot_id;
-      what = t.sync.detect == "full" ? "every row, compared by key and content"
-                                      : "rows changed since watermark " + (w->value.empty() ? "-" : w->value);
-    }
-  } else {
+  sync::SyncOptions so = t.sync;
+  so.dry_run = true;
+  Result<sync::SyncResult> plan = sync::Sync(so, nullptr);
+  if (!plan.ok()) {
     r.status = "failed";
-    r.error = table.status().message();
-    what = "cannot read the table: " + r.error;
+    r.error = plan.status().message();
+    log(t.name, "cannot plan: " + r.error);
+    return;
   }
-  log(t.name, "would read " + what + (t.import ? ", then import into " + t.import->table : ""));
+  r.status = "planned";
+  r.detect = plan->detect;
+  r.watermark = plan->watermark;
+  r.rows_extracted = plan->rows_extracted;
+  log(t.name, fmt::format("would read {} row(s) ({}; watermark {}){}", plan->rows_extracted, plan->note,
+                          plan->watermark.empty() ? "-" : plan->watermark,
+                          t.import ? ", then import into " + t.import->table : ""));
 }
 
 }  // namespace

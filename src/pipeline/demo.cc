@@ -88,7 +88,8 @@ Status RunDemo(const DemoOptions& options, std::FILE* out) {
   std::error_code ec;
   fs::create_directories(options.dir, ec);
   if (ec) return IOError("cannot create demo directory {}: {}", options.dir, ec.message());
-  const std::string dir = fs::absolute(options.dir, ec).lexically_normal().string();
+  std::string dir = fs::absolute(options.dir, ec).lexically_normal().string();
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
   const std::string source = "sqlite://" + dir + "/demo-source.db";
   const std::string config_path = dir + "/sync.yaml";
 

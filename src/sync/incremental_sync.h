@@ -65,10 +65,13 @@ struct SyncOptions {
   // Jobs running at once in this process (icesync run --jobs): they share the cores, so each
   // encodes its data files with that share of the encoding threads.
   int concurrent_jobs = 1;
+  // Plan only (icesync run --dry-run): read the watermark, ask the detection for its read and
+  // count the rows it selects (status "planned", rows_extracted = that count); write nothing.
+  bool dry_run = false;
 };
 
 struct SyncResult {
-  std::string status;  // "ok" (a snapshot was committed) or "unchanged"
+  std::string status;  // "ok" (a snapshot was committed), "unchanged", or "planned" (dry run)
   std::string table;   // ns.table
   std::string detect;
   std::string mode;

@@ -79,6 +79,23 @@ TEST(ConnectionStringTest, BadConnectionStrings) {
   ASSERT_FALSE(no_eq.ok());
   EXPECT_NE(no_eq.status().message().find("'Server' is not a key=value attribute"), std::string::npos)
       << no_eq.status().message();
+  // A name without '=' before the next attribute: the password after it stays a password
+  // (found by fuzz/connection_string_fuzz.cc, whose input this is).
+  for (const char* text : {"Driver={FreeTDS};Server=x;oops;PWD=hidden",
+                           "Driver={ODBC Driver 18};Sepwrver=sql1;UID=etl;PWD=w}}d};Database=x{p;w}}d};Database=x"}) {
+    auto stray = ResolveConnectionString(text);
+    ASSERT_FALSE(stray.ok()) << text << " -> " << stray->redacted;
+    EXPECT_EQ(stray.status().code(), ErrorCode::kInvalidArgument);
+    EXPECT_NE(stray.status().message().find("is not a key=value attribute"), std::string::npos)
+        << stray.status().message();
+  }
+  // URL option names become ODBC attribute names: none empty, none smuggling in another one.
+  for (const char* url : {"postgresql://ees?=", "postgresql://u@h/db?x;PWD=secret", "mssql://u@h/db?{a}=1"}) {
+    auto option = ResolveConnectionString(url);
+    ASSERT_FALSE(option.ok()) << url << " -> " << option->redacted;
+    EXPECT_NE(option.status().message().find("needs a name of letters"), std::string::npos)
+        << option.status().message();
+  }
   auto unclosed = ResolveConnectionString("Driver={FreeTDS;Server=x");
   ASSERT_FALSE(unclosed.ok());
   EXPECT_NE(unclosed.status().message().find("no closing '}'"), std::string::npos);

@@ -219,5 +219,67 @@ TEST_F(SqliteTest, LongValuesArriveInPieces) {
   EXPECT_EQ(back.column(2).GetBytes(0), text);
 }
 
+// SQLite does not enforce declared sizes: an NVARCHAR(100) column holds 4,000 characters and a
+// VARBINARY(10) column 5,000 bytes. The extractor reads them whole (in pieces, one row per
+// fetch) instead of failing on the buffer its declared size would give.
+TEST_F(SqliteTest, ValuesLongerThanTheirDeclaredSizeArriveWhole) {
+  Exec("CREATE TABLE small (k INTEGER PRIMARY KEY, name NVARCHAR(100), code VARBINARY(10), note VARCHAR(5))");
+  auto t = DiscoverTable(*conn_, "small");
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  EXPECT_EQ(t->schema->field(2).type.ToString(), "binary");
+  for (const ColumnMapping& m : t->mappings) EXPECT_EQ(m.max_bytes, -1) << m.type.ToString();
+  // 4,000 characters mixing 1-, 2-, 3- and 4-byte UTF-8 sequences (10,000 bytes).
+  std::string text;
+  for (int i = 0; i < 1000; ++i) text += i % 2 == 0 ? "aÃ©æ¥ð" : "ðæ¥Ã©z";
+  std::string bytes(5000, '\0');
+  for (size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>(i * 37 + 11);
+  RecordBatch rows(t->schema);
+  for (int64_t k = 1; k <= 3; ++k) {
+    rows.column(0).Append<int64_t>(k);
+    if (k == 2) {
+      rows.column(1).AppendNull();
+      rows.column(2).AppendNull();
+      rows.column(3).AppendBytes("ok");
+      continue;
+    }
+    rows.column(1).AppendBytes(k == 1 ? text : "short");
+    rows.column(2).AppendBytes(k == 1 ? bytes : std::string("\x01\x02"));
+    rows.column(3).AppendBytes(text.substr(0, 12));
+  }
+  auto loader = BulkLoader::Open(*conn_, t->name, t->schema);
+  ASSERT_TRUE(loader.ok()) << loader.status().ToString();
+  ASSERT_TRUE((*loader)->Append(rows).ok());
+  ASSERT_TRUE((*loader)->Finish().ok());
+  auto e = Extractor::Open(*conn_, *t, ExtractOptions{.order_by_key = true});
+  ASSERT_TRUE(e.ok()) << e.status().ToString();
+  RecordBatch back;
+  auto more = (*e)->Next(&back);
+  ASSERT_TRUE(more.ok()) << more.status().ToString();
+  ASSERT_EQ(back.num_rows(), 3);
+  for (int64_t r = 0; r < 3; ++r) EXPECT_EQ(CanonicalRow(back, r), CanonicalRow(rows, r)) << "row " << r;
+  EXPECT_EQ(back.column(1).GetBytes(0), text);
+  EXPECT_EQ(back.column(2).GetBytes(0), bytes);
+  EXPECT_TRUE(back.column(1).IsNull(1));
+}
+
+// Decimals, dates and uuids are read as text of a bounded length; SQLite keeps any text in any
+// column, and a longer one is no value of the column's type: the error names the column,
+// the table and the type instead of blaming a declared size.
+TEST_F(SqliteTest, OverlongTextInATypedColumnIsNamed) {
+  Exec("CREATE TABLE typed (k INTEGER PRIMARY KEY, d DATE)");
+  Exec("INSERT INTO typed VALUES (1, '2024-01-02'), (2, '" + std::string(100, 'x') + "')");
+  auto t = DiscoverTable(*conn_, "typed");
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  auto e = Extractor::Open(*conn_, *t);
+  ASSERT_TRUE(e.ok()) << e.status().ToString();
+  RecordBatch batch;
+  auto more = (*e)->Next(&batch);
+  ASSERT_FALSE(more.ok());
+  EXPECT_EQ(more.status().code(), ErrorCode::kCorrupt);
+  for (const char* part : {"column d of typed", "which is no date", "view"}) {
+    EXPECT_NE(more.status().message().find(part), std::string::npos) << part << " in: " << more.status().message();
+  }
+}
+
 }  // namespace
 }  // namespace icesync::db

@@ -434,6 +434,44 @@ TEST(ManifestFixtures, EveryManifestAndManifestListReads) {
   std::cout << "read " << lists << " manifest lists, " << manifests << " manifests, " << entries << " entries\n";
 }
 
+// ParseManifest/ParseManifestList (the fuzz targets' entry points) read bytes in memory as
+// ReadManifest/ReadManifestList read the file, and name the given source in errors.
+TEST(ManifestFixtures, ParsingBytesMatchesReadingTheFile) {
+  const std::string root = FixturesDir();
+  if (root.empty()) GTEST_SKIP() << "../shared/iceberg-fixtures absent";
+  int files = 0;
+  for (const auto& table : fs::directory_iterator(root)) {
+    if (!fs::exists(table.path() / "metadata")) continue;
+    for (const auto& f : fs::directory_iterator(table.path() / "metadata")) {
+      if (f.path().extension() != ".avro") continue;
+      const std::string path = f.path().string();
+      const std::string bytes = testing::ReadFile(path);
+      if (IsManifestList(path)) {
+        auto read = ReadManifestList(path);
+        auto parsed = ParseManifestList(bytes, "in memory");
+        ASSERT_TRUE(read.ok() && parsed.ok()) << path;
+        ASSERT_EQ(parsed->size(), read->size()) << path;
+        for (size_t i = 0; i < read->size(); ++i) EXPECT_EQ((*parsed)[i].manifest_path, (*read)[i].manifest_path);
+        Status bad = ParseManifestList(bytes.substr(0, bytes.size() / 2), "half.avro").status();
+        EXPECT_NE(bad.message().find("manifest list half.avro"), std::string::npos) << bad.message();
+      } else {
+        auto read = ReadManifest(path);
+        auto parsed = ParseManifest(bytes, "in memory");
+        ASSERT_TRUE(read.ok() && parsed.ok()) << path;
+        ASSERT_EQ(parsed->entries.size(), read->entries.size()) << path;
+        for (size_t i = 0; i < read->entries.size(); ++i) {
+          EXPECT_EQ(parsed->entries[i].data_file.file_path, read->entries[i].data_file.file_path);
+          EXPECT_EQ(parsed->entries[i].data_file.record_count, read->entries[i].data_file.record_count);
+        }
+        Status bad = ParseManifest(bytes.substr(0, bytes.size() / 2), "half.avro").status();
+        EXPECT_NE(bad.message().find("manifest half.avro"), std::string::npos) << bad.message();
+      }
+      ++files;
+    }
+  }
+  EXPECT_GE(files, 50);
+}
+
 // For every snapshot without delete files, the live entries' record counts add up to the
 // number of expected rows; manifest-list counts agree with the manifests' entries.
 TEST(ManifestFixtures, RecordCountsMatchExpectedRows) {

@@ -95,6 +95,49 @@ TEST(TableMetadata, CorruptJsonNamesTheFile) {
   EXPECT_EQ(r.status().code(), ErrorCode::kNotFound);
 }
 
+// Found by fuzz/table_metadata_fuzz.cc: a float where an integer belongs (1.66667e+73 as
+// last-updated-ms was converted to int64, undefined behaviour) or an integer beyond the field's
+// range was taken silently. Each is corrupt metadata, named with the value.
+TEST(TableMetadata, NonIntegerOrOutOfRangeNumbersAreCorrupt) {
+  const std::string good = R"({"format-version":1,"table-uuid":"d20125c8-7284-442c-9aea-15fee620737c",
+    "location":"s3://b/t","last-updated-ms":1602638573874,"last-column-id":1,
+    "schema":{"type":"struct","fields":[{"id":1,"name":"x","required":true,"type":"long"}]},
+    "partition-spec":[{"name":"x","transform":"identity","source-id":1,"field-id":1000}],
+    "properties":{},"current-snapshot-id":-1,"snapshots":[]})";
+  ASSERT_TRUE(TableMetadataFromJson(nlohmann::json::parse(good), "good").ok());
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"\"last-updated-ms\":1602638573874", "\"last-updated-ms\":1.66667e73"},
+      {"\"last-column-id\":1", "\"last-column-id\":1.5"},
+      {"\"format-version\":1", "\"format-version\":1.0"},
+      {"{\"id\":1,", "{\"id\":2.5e300,"},
+      {"\"source-id\":1", "\"source-id\":4294967297"},
+      {"\"field-id\":1000", "\"field-id\":-1e19"},
+      {"\"properties\":{}", "\"last-sequence-number\":3.5e75,\"properties\":{}"},
+  };
+  for (const auto& [from, to] : cases) {
+    SCOPED_TRACE(to);
+    std::string text = good;
+    ASSERT_NE(text.find(from), std::string::npos);
+    text.replace(text.find(from), from.size(), to);
+    auto m = TableMetadataFromJson(nlohmann::json::parse(text), "v9.metadata.json");
+    ASSERT_FALSE(m.ok());
+    EXPECT_EQ(m.status().code(), ErrorCode::kCorrupt);
+    EXPECT_NE(m.status().message().find("v9.metadata.json"), std::string::npos) << m.status().message();
+    EXPECT_NE(m.status().message().find(to.substr(to.find(':') + 1, 3)), std::string::npos) << m.status().message();
+  }
+  // Type parameters beyond int's range (std::stoi threw, ending the process; the fuzzer's
+  // input had decimal(1111...116, 2)).
+  for (const char* type : {"decimal(11111111111111111111111111111111111111116, 2)", "decimal(10, 99999999999)",
+                           "fixed[99999999999]", "fixed[0]"}) {
+    SCOPED_TRACE(type);
+    std::string text = good;
+    text.replace(text.find("\"long\""), 6, std::string("\"") + type + "\"");
+    auto m = TableMetadataFromJson(nlohmann::json::parse(text), "v9.metadata.json");
+    ASSERT_FALSE(m.ok());
+    EXPECT_NE(m.status().message().find(type), std::string::npos) << m.status().message();
+  }
+}
+
 TEST(TableMetadata, ReadsV1) {
   const char* v1 = R"({"format-version":1,"table-uuid":"d20125c8-7284-442c-9aea-15fee620737c","location":"s3://b/t",
     "last-updated-ms":1602638573874,"last-column-id":3,

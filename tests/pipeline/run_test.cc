@@ -112,6 +112,19 @@ TEST_F(RunTest, AFailingTableDoesNotStopTheOthers) {
   EXPECT_FALSE(sj["tables"][2]["exists"].get<bool>());
 }
 
+TEST_F(RunTest, DryRunCountsWhatEachTableWouldReadAndWritesNothing) {
+  nlohmann::json plan = RunJson("--dry-run --tables customers,orders", 0);
+  EXPECT_EQ(Table(plan, "customers")["status"], "planned") << plan;
+  EXPECT_EQ(Table(plan, "customers")["rows_extracted"], 2) << plan;
+  EXPECT_FALSE(std::filesystem::exists(dir_.file("lake/shop"))) << "a dry run writes nothing";
+  RunJson("--tables customers", 0);
+  Execute(sqlite_url(), {"UPDATE customers SET name = 'c', updated_at = '2024-03-01 00:00:00' WHERE id = 1"});
+  nlohmann::json next = RunJson("--dry-run --tables customers", 0);
+  // The changed row and the one at the watermark (closed start).
+  EXPECT_EQ(Table(next, "customers")["rows_extracted"], 2) << next;
+  EXPECT_EQ(Table(next, "customers")["watermark"], "2024-01-01T00:00:01.000000") << next;
+}
+
 TEST_F(RunTest, TransientFailuresAreRetried) {
   nlohmann::json run = RunJson("--tables orders", 0, "ICESYNC_INJECT_TRANSIENT=orders:2");
   EXPECT_EQ(Table(run, "orders")["status"], "ok") << run;

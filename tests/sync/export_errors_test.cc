@@ -63,6 +63,8 @@ TEST_F(ExportErrorsTest, BadInputsFailClearlyAndWriteNothing) {
       {"partition by an unknown column", "orders", "--partition-by 'month(nope)'", 2, {"nope"}},
       {"unknown transform", "orders", "--partition-by 'week(d)'", 2, {"week"}},
       {"bucket without N", "orders", "--partition-by 'bucket(id)'", 2, {"bucket(id)", "bucket(16, id)"}},
+      {"bucket count beyond any integer", "orders", "--partition-by 'bucket(99999999999999999999, id)'", 2,
+       {"99999999999999999999", "positive integer"}},
       {"transform not applicable to the type", "orders", "--partition-by 'month(name)'", 2, {"month", "name"}},
       {"unparsable target file size", "orders", "--target-file-size 12XB", 2, {"--target-file-size", "12XB"}},
       {"too small target file size", "orders", "--target-file-size 10", 2, {"--target-file-size", "1KB"}},
