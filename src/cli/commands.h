@@ -27,5 +27,6 @@ void AddImportCommand(CLI::App& app, CommandContext& ctx);
 void AddDemoCommand(CLI::App& app, CommandContext& ctx);
 void AddSyncCommand(CLI::App& app, CommandContext& ctx);
 void AddStatusCommand(CLI::App& app, CommandContext& ctx);
+void AddMaintainCommand(CLI::App& app, CommandContext& ctx);
 
 }  // namespace icesync::cli

@@ -52,6 +52,7 @@ int main(int argc, char** argv) {
   AddExportCommand(app, ctx);
   AddSyncCommand(app, ctx);
   AddStatusCommand(app, ctx);
+  AddMaintainCommand(app, ctx);
   AddImportCommand(app, ctx);
   AddDemoCommand(app, ctx);
   try {

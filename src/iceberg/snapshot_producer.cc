@@ -24,6 +24,7 @@ std::string OperationName(const SnapshotChange& change) {
     case SnapshotOperation::kAppend: return kOpAppend;
     case SnapshotOperation::kOverwrite: return adds_data || change.removed_data_files.empty() ? kOpOverwrite : kOpDelete;
     case SnapshotOperation::kReplaceAll: return kOpOverwrite;
+    case SnapshotOperation::kRewrite: return kOpReplace;
     case SnapshotOperation::kRowDelta:
       return !change.added_delete_files.empty() && !adds_data ? kOpDelete : kOpOverwrite;
   }
@@ -107,10 +108,13 @@ class SnapshotProducer {
       ASSIGN_OR_RETURN(std::vector<ManifestFile> base_manifests, ReadManifestList(list_path));
       RETURN_IF_ERROR(CheckRequiredFiles(base, base_manifests));
       std::set<std::string> to_remove(change_.removed_data_files.begin(), change_.removed_data_files.end());
+      to_remove.insert(change_.removed_delete_files.begin(), change_.removed_delete_files.end());
       std::set<std::string> removed;
       const bool remove_all = change_.operation == SnapshotOperation::kReplaceAll;
       for (const ManifestFile& mf : base_manifests) {
-        if (remove_all || (!to_remove.empty() && mf.content == ManifestContent::kData)) {
+        const bool may_hold = mf.content == ManifestContent::kData ? !change_.removed_data_files.empty()
+                                                                    : !change_.removed_delete_files.empty();
+        if (remove_all || may_hold) {
           ASSIGN_OR_RETURN(bool rewritten, MaybeRewrite(base, *schema, mf, remove_all, to_remove, removed, counts,
                                                         md_dir, md_uri, manifests));
           if (rewritten) continue;
@@ -122,7 +126,7 @@ class SnapshotProducer {
       if (removed.size() != to_remove.size()) {
         for (const std::string& p : to_remove) {
           if (!removed.count(p)) {
-            return Conflict("table {}: cannot remove {}: it is not a live data file of the table (removed by a "
+            return Conflict("table {}: cannot remove {}: it is not a live file of the table (removed by a "
                             "concurrent commit?)",
                             base.table_dir, p);
           }
@@ -131,9 +135,10 @@ class SnapshotProducer {
     } else if (!change_.required_data_files.empty()) {
       return Conflict("table {}: data file {} is not in the table (it has no snapshot)", base.table_dir,
                       change_.required_data_files.front());
-    } else if (!change_.removed_data_files.empty()) {
+    } else if (!change_.removed_data_files.empty() || !change_.removed_delete_files.empty()) {
       return Conflict("table {}: cannot remove {}: the table has no snapshot", base.table_dir,
-                      change_.removed_data_files.front());
+                      change_.removed_data_files.empty() ? change_.removed_delete_files.front()
+                                                         : change_.removed_data_files.front());
     }
 
     const int64_t seq = bm.last_sequence_number + 1;
@@ -151,6 +156,9 @@ class SnapshotProducer {
     snap.manifest_list = md_uri + "/" + list_name;
     snap.summary = BuildSnapshotSummary(OperationName(change_), counts, parent);
     for (const auto& [k, v] : change_.summary_properties) snap.summary[k] = v;
+    if (change_.summary_from_base) {
+      for (const auto& [k, v] : change_.summary_from_base(base)) snap.summary[k] = v;
+    }
     snap.schema_id = schema->schema_id();
 
     next.snapshots.push_back(snap);
@@ -306,7 +314,7 @@ Result<Table> CommitSnapshot(const std::string& table_dir, const SnapshotChange&
   RETURN_IF_ERROR(CheckSummaryProperties(change));
   // A replace-all with no files is a valid "the source is now empty".
   if (change.operation != SnapshotOperation::kReplaceAll && change.added_data_files.empty() &&
-      change.added_delete_files.empty() && change.removed_data_files.empty()) {
+      change.added_delete_files.empty() && change.removed_data_files.empty() && change.removed_delete_files.empty()) {
     return InvalidArgument("nothing to commit: no files added or removed");
   }
   SnapshotProducer producer(change);

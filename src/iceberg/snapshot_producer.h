@@ -38,7 +38,9 @@
 
 namespace icesync::iceberg {
 
-enum class SnapshotOperation { kAppend, kOverwrite, kRowDelta, kReplaceAll };
+// kRewrite: compaction (Java's RewriteFiles): removes data and delete files and adds data files
+// holding the same rows; the snapshot's operation is `replace` (no logical change).
+enum class SnapshotOperation { kAppend, kOverwrite, kRowDelta, kReplaceAll, kRewrite };
 
 struct SnapshotChange {
   SnapshotOperation operation = SnapshotOperation::kAppend;
@@ -49,6 +51,8 @@ struct SnapshotChange {
   // Overwrite: `file_path`s (as in the manifests) of live data files to remove. If one is no
   // longer live at commit time (someone else removed it), the commit fails with Conflict.
   std::vector<std::string> removed_data_files;
+  // Rewrite: `file_path`s of live delete files to remove (same Conflict rule as above).
+  std::vector<std::string> removed_delete_files;
   // Row delta: `file_path`s of data files that must still be live when the commit lands (the
   // targets of added position deletes). Checked on every attempt; a missing one is a Conflict
   // (a concurrent overwrite removed it, so the deletes would point at nothing).
@@ -62,6 +66,9 @@ struct SnapshotChange {
   std::vector<std::string> removed_properties;
   // Free-form summary properties (e.g. sync watermarks), committed atomically with the data.
   std::map<std::string, std::string> summary_properties;
+  // Summary properties that depend on the base of each attempt (merged over the fixed ones),
+  // e.g. compaction copying forward the sync watermark in force on the base it commits on.
+  std::function<std::map<std::string, std::string>(const Table& base)> summary_from_base;
   // Runs on every attempt against the base being committed on; an error stops the commit
   // (return Conflict for "the table moved on in a way this change cannot accept").
   std::function<Status(const Table& base)> validate;

@@ -16,6 +16,9 @@ std::optional<StoredWatermark> FindWatermark(const iceberg::TableMetadata& metad
       StoredWatermark w;
       w.detect = it->second;
       w.snapshot_id = s->snapshot_id;
+      if (auto from = s->summary.find(kWatermarkFromKey); from != s->summary.end()) {
+        w.snapshot_id = std::strtoll(from->second.c_str(), nullptr, 10);
+      }
       if (auto v = s->summary.find(kWatermarkKey); v != s->summary.end()) w.value = v->second;
       if (auto m = s->summary.find(kModeKey); m != s->summary.end()) w.mode = m->second;
       if (auto rr = s->summary.find(kRereadKey); rr != s->summary.end()) w.reread = rr->second;
