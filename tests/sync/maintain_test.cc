@@ -242,8 +242,9 @@ TEST_F(MaintainTest, CompactionRacingASyncLosesNothing) {
   }
   ExpectEqualsSource("after the lost race");
 
-  // The other order: a sync held at its commit while a compaction rewrites its targets. The
-  // sync then fails (its deletes' targets are gone) or lands; either way a re-run converges.
+  // The other order: a sync held at its commit while a compaction rewrites the files its
+  // deletes target. The sync then fails (exit 4, nothing committed: its targets are no longer
+  // live) and its re-run applies the window to the compacted files.
   Changes(round_++);
   const std::string script2 = fmt::format(
       "ICESYNC_PAUSE_AT=commit ICESYNC_PAUSE_FILE={p} {bin} {sync} > {out} 2>&1 & pid=$!; "
@@ -254,7 +255,11 @@ TEST_F(MaintainTest, CompactionRacingASyncLosesNothing) {
       fmt::arg("out2", ShellQuote(dir_.file("out4"))));
   CommandResult r2 = icesync::testing::RunCommand(script2);
   EXPECT_NE(r2.out.find("compact=0"), std::string::npos) << r2.out << icesync::testing::ReadFile(dir_.file("out4"));
-  RunSync();
+  const std::string sync_out = icesync::testing::ReadFile(dir_.file("out3"));
+  EXPECT_NE(r2.out.find("sync=4"), std::string::npos) << r2.out << sync_out;
+  EXPECT_NE(sync_out.find("no longer live"), std::string::npos) << sync_out;
+  EXPECT_EQ(Table().metadata.CurrentSnapshot()->summary.at("operation"), "replace");
+  EXPECT_EQ(RunSync()["status"], "ok");
   ExpectEqualsSource("after a sync raced a compaction");
   EXPECT_EQ(RunSync()["status"], "unchanged");
 }
