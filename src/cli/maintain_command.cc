@@ -92,6 +92,14 @@ int RunMaintain(const MaintainFlags& f) {
   if (!f.compact && !f.expire && !f.orphans) {
     return Fail(InvalidArgument("nothing to do: give --compact, --expire-snapshots and/or --remove-orphans"), f.json);
   }
+  // Every flag is parsed before any step runs: a typo must not fail after a commit.
+  Result<int64_t> size = sync::ParseByteSize(f.target_file_size);
+  if (!size.ok()) return Fail(size.status().WithContext("--target-file-size"), f.json);
+  Result<int64_t> expire_cutoff = CutoffMillis(f.older_than.empty() ? "5d" : f.older_than, "--older-than");
+  Result<int64_t> orphan_cutoff = CutoffMillis(f.older_than.empty() ? "1d" : f.older_than, "--older-than");
+  if (!expire_cutoff.ok() || !orphan_cutoff.ok()) {
+    return Fail(expire_cutoff.ok() ? orphan_cutoff.status() : expire_cutoff.status(), f.json);
+  }
   Result<iceberg::Table> table = iceberg::LoadTableArgument(f.warehouse, f.table);
   if (!table.ok()) return Fail(table.status(), f.json);
   const std::string dir = table->table_dir;
@@ -105,8 +113,6 @@ int RunMaintain(const MaintainFlags& f) {
   int64_t bytes_freed = 0;
   if (f.compact) {
     sync::maintain::CompactOptions o;
-    Result<int64_t> size = sync::ParseByteSize(f.target_file_size);
-    if (!size.ok()) return Fail(size.status().WithContext("--target-file-size"), f.json);
     o.target_file_size = *size;
     o.min_input_files = f.min_input_files;
     o.dry_run = f.dry_run;
@@ -119,9 +125,7 @@ int RunMaintain(const MaintainFlags& f) {
   }
   if (f.expire) {
     sync::maintain::ExpireOptions o;
-    Result<int64_t> cutoff = CutoffMillis(f.older_than.empty() ? "5d" : f.older_than, "--older-than");
-    if (!cutoff.ok()) return Fail(cutoff.status(), f.json);
-    o.older_than_ms = *cutoff;
+    o.older_than_ms = *expire_cutoff;
     o.retain_last = f.retain_last;
     o.keep_snapshots.insert(f.keep_snapshots.begin(), f.keep_snapshots.end());
     o.dry_run = f.dry_run;
@@ -134,9 +138,7 @@ int RunMaintain(const MaintainFlags& f) {
   }
   if (f.orphans) {
     sync::maintain::OrphanOptions o;
-    Result<int64_t> cutoff = CutoffMillis(f.older_than.empty() ? "1d" : f.older_than, "--older-than");
-    if (!cutoff.ok()) return Fail(cutoff.status(), f.json);
-    o.older_than_ms = *cutoff;
+    o.older_than_ms = *orphan_cutoff;
     o.dry_run = f.dry_run;
     Result<sync::maintain::OrphanResult> r = sync::maintain::RemoveOrphans(dir, o);
     if (!r.ok()) return Fail(r.status(), f.json);

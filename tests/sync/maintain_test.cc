@@ -88,6 +88,23 @@ class MaintainTest : public ExportFixture {
   nlohmann::json OrphansNow() { return Maintain("--remove-orphans --older-than 0s --dry-run")["orphans"]; }
   size_t DataDirFiles() { return FilesUnder(TableDir("shop.items") + "/data").size(); }
 
+  // Runs `icesync held_args` held at its commit point (ICESYNC_PAUSE_AT=commit) while
+  // `icesync other_args` runs to its end, then lets the held one carry on. stdout:
+  // "<other_name>=<exit>" then "<held_name>=<exit>"; each one's output in <name>.out.
+  CommandResult HeldAtCommit(const std::string& held_args, const std::string& held_name, const std::string& other_args,
+                             const std::string& other_name) {
+    const std::string pause = ShellQuote(dir_.file("pause"));
+    const std::string bin = ShellQuote(icesync::testing::IcesyncBinary());
+    return icesync::testing::RunCommand(fmt::format(
+        "ICESYNC_PAUSE_AT=commit ICESYNC_PAUSE_FILE={p} {bin} {held} > {held_out} 2>&1 & pid=$!; "
+        "while [ ! -e {p} ]; do sleep 0.02; done; {bin} {other} > {other_out} 2>&1; echo {other_name}=$?; "
+        "rm -f {p}; wait $pid; echo {held_name}=$?",
+        fmt::arg("p", pause), fmt::arg("bin", bin), fmt::arg("held", held_args), fmt::arg("other", other_args),
+        fmt::arg("held_out", ShellQuote(dir_.file(held_name + ".out"))),
+        fmt::arg("other_out", ShellQuote(dir_.file(other_name + ".out"))), fmt::arg("held_name", held_name),
+        fmt::arg("other_name", other_name)));
+  }
+
   std::string url_;
   int next_id_ = 0;
   int clock_ = 0;
@@ -222,18 +239,10 @@ TEST_F(MaintainTest, CompactionRacingASyncLosesNothing) {
   SmallSyncs(3);
   if (HasFailure()) return;
   Changes(round_++);
-  const std::string pause = dir_.file("pause");
-  const std::string bin = ShellQuote(icesync::testing::IcesyncBinary());
-  const std::string script = fmt::format(
-      "ICESYNC_PAUSE_AT=commit ICESYNC_PAUSE_FILE={p} {bin} maintain --warehouse {wh} shop.items --compact "
-      "--min-input-files 2 > {out} 2>&1 & pid=$!; while [ ! -e {p} ]; do sleep 0.02; done; "
-      "{bin} {sync} > {out2} 2>&1; echo sync=$?; rm -f {p}; wait $pid; echo compact=$?",
-      fmt::arg("p", ShellQuote(pause)), fmt::arg("bin", bin), fmt::arg("wh", ShellQuote(warehouse())),
-      fmt::arg("sync", SyncArgs()), fmt::arg("out", ShellQuote(dir_.file("out1"))),
-      fmt::arg("out2", ShellQuote(dir_.file("out2"))));
-  CommandResult r = icesync::testing::RunCommand(script);
-  const std::string compact_out = icesync::testing::ReadFile(dir_.file("out1"));
-  EXPECT_NE(r.out.find("sync=0"), std::string::npos) << r.out << icesync::testing::ReadFile(dir_.file("out2"));
+  const std::string compact_args = "maintain --warehouse " + ShellQuote(warehouse()) + " shop.items --compact --min-input-files 2";
+  CommandResult r = HeldAtCommit(compact_args, "compact", SyncArgs(), "sync");
+  const std::string compact_out = icesync::testing::ReadFile(dir_.file("compact.out"));
+  EXPECT_NE(r.out.find("sync=0"), std::string::npos) << r.out << icesync::testing::ReadFile(dir_.file("sync.out"));
   EXPECT_NE(r.out.find("compact=4"), std::string::npos) << r.out << compact_out;
   EXPECT_NE(compact_out.find("added delete file"), std::string::npos) << compact_out;
   EXPECT_NE(Table().metadata.CurrentSnapshot()->summary.at("operation"), "replace");
@@ -246,16 +255,9 @@ TEST_F(MaintainTest, CompactionRacingASyncLosesNothing) {
   // deletes target. The sync then fails (exit 4, nothing committed: its targets are no longer
   // live) and its re-run applies the window to the compacted files.
   Changes(round_++);
-  const std::string script2 = fmt::format(
-      "ICESYNC_PAUSE_AT=commit ICESYNC_PAUSE_FILE={p} {bin} {sync} > {out} 2>&1 & pid=$!; "
-      "while [ ! -e {p} ]; do sleep 0.02; done; {bin} maintain --warehouse {wh} shop.items --compact "
-      "--min-input-files 2 > {out2} 2>&1; echo compact=$?; rm -f {p}; wait $pid; echo sync=$?",
-      fmt::arg("p", ShellQuote(pause)), fmt::arg("bin", bin), fmt::arg("wh", ShellQuote(warehouse())),
-      fmt::arg("sync", SyncArgs()), fmt::arg("out", ShellQuote(dir_.file("out3"))),
-      fmt::arg("out2", ShellQuote(dir_.file("out4"))));
-  CommandResult r2 = icesync::testing::RunCommand(script2);
-  EXPECT_NE(r2.out.find("compact=0"), std::string::npos) << r2.out << icesync::testing::ReadFile(dir_.file("out4"));
-  const std::string sync_out = icesync::testing::ReadFile(dir_.file("out3"));
+  CommandResult r2 = HeldAtCommit(SyncArgs(), "sync", compact_args, "compact");
+  EXPECT_NE(r2.out.find("compact=0"), std::string::npos) << r2.out << icesync::testing::ReadFile(dir_.file("compact.out"));
+  const std::string sync_out = icesync::testing::ReadFile(dir_.file("sync.out"));
   EXPECT_NE(r2.out.find("sync=4"), std::string::npos) << r2.out << sync_out;
   EXPECT_NE(sync_out.find("no longer live"), std::string::npos) << sync_out;
   EXPECT_EQ(Table().metadata.CurrentSnapshot()->summary.at("operation"), "replace");
