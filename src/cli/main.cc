@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
       "  icesync sync --source sqlite:///shop.db --table orders --warehouse ./lake --to shop.orders \\\n"
       "      --detect timestamp:updated_at          incremental: only what changed, exactly once\n"
       "  icesync status --warehouse ./lake shop.orders\n"
+      "  icesync maintain --warehouse ./lake shop.orders --compact --expire-snapshots --remove-orphans\n"
       "  icesync import --warehouse ./lake --from shop.orders --target sqlite:///copy.db --table orders --strategy upsert --create\n"
       "  icesync snapshots --warehouse ./lake shop.orders\n"
       "  icesync scan --warehouse ./lake shop.orders --limit 10\n"
