@@ -96,6 +96,7 @@ class SnapshotProducer {
                       base.table_dir);
     }
     std::vector<ManifestFile> manifests = added_manifests_;
+    fully_removed_.clear();
 
     const Snapshot* parent = bm.CurrentSnapshot();
     if (parent) {
@@ -123,6 +124,7 @@ class SnapshotProducer {
         if (mf.added_files_count == 0 && mf.existing_files_count == 0 && mf.deleted_files_count >= 0) continue;
         manifests.push_back(mf);
       }
+      RETURN_IF_ERROR(WriteFullyRemoved(*schema, md_dir, md_uri, manifests));
       if (removed.size() != to_remove.size()) {
         for (const std::string& p : to_remove) {
           if (!removed.count(p)) {
@@ -249,6 +251,32 @@ class SnapshotProducer {
       if (e.status != EntryStatus::kDeleted && (remove_all || to_remove.count(e.data_file.file_path))) hit = true;
     }
     if (!hit) return false;
+    // Every live entry removed: the DELETED entries go into one manifest per spec and content
+    // (WriteFullyRemoved) instead of one per base manifest. A compaction of N small syncs
+    // would otherwise write (and fsync) N manifests that readers of the new snapshot must
+    // open only to skip them.
+    bool keeps_any = false;
+    for (const ManifestEntry& e : entries) {
+      if (e.status != EntryStatus::kDeleted && !remove_all && !to_remove.count(e.data_file.file_path)) keeps_any = true;
+    }
+    if (!keeps_any) {
+      FullyRemoved& group = fully_removed_[{spec->spec_id(), static_cast<int>(mf.content)}];
+      if (group.entries.empty()) {
+        group.spec = *spec;
+        group.partition_fields = partition_fields;
+      }
+      for (ManifestEntry e : entries) {
+        if (e.status == EntryStatus::kDeleted) continue;
+        if (!remove_all && !removed.insert(e.data_file.file_path).second) {
+          return Corrupt("data file {} is live in more than one manifest entry", e.data_file.file_path);
+        }
+        counts.Remove(e.data_file, spec->spec_id());
+        e.status = EntryStatus::kDeleted;
+        e.snapshot_id = snapshot_id_;
+        group.entries.push_back(std::move(e));
+      }
+      return true;
+    }
     std::string name = fmt::format("{}-m{}.avro", commit_uuid_, manifest_counter_++);
     ASSIGN_OR_RETURN(auto writer, ManifestWriter::Open(md_dir + "/" + name,
                                                        ManifestWriterOptions::For(schema, *spec, partition_fields, mf.content,
@@ -276,6 +304,33 @@ class SnapshotProducer {
     out.push_back(std::move(rewritten));
     return true;
   }
+
+  // One manifest per (spec, content) holding the DELETED entries of the base manifests whose
+  // live entries were all removed by this attempt.
+  Status WriteFullyRemoved(const Schema& schema, const std::string& md_dir, const std::string& md_uri,
+                           std::vector<ManifestFile>& out) {
+    for (const auto& [key, group] : fully_removed_) {
+      if (group.entries.empty()) continue;
+      std::string name = fmt::format("{}-m{}.avro", commit_uuid_, manifest_counter_++);
+      ASSIGN_OR_RETURN(auto writer,
+                       ManifestWriter::Open(md_dir + "/" + name,
+                                            ManifestWriterOptions::For(schema, group.spec, group.partition_fields,
+                                                                       static_cast<ManifestContent>(key.second),
+                                                                       snapshot_id_)));
+      for (const ManifestEntry& e : group.entries) RETURN_IF_ERROR(writer->Add(e));
+      ASSIGN_OR_RETURN(ManifestFile written, writer->Close());
+      written.manifest_path = md_uri + "/" + name;
+      out.push_back(std::move(written));
+    }
+    return Status::OK();
+  }
+
+  struct FullyRemoved {
+    PartitionSpec spec;
+    std::vector<Field> partition_fields;
+    std::vector<ManifestEntry> entries;
+  };
+  std::map<std::pair<int, int>, FullyRemoved> fully_removed_;
 
   const SnapshotChange& change_;
   std::string commit_uuid_;

@@ -12,6 +12,7 @@
 
 #include "db/connection.h"
 #include "iceberg/filesystem_catalog.h"
+#include "iceberg/manifest.h"
 #include "sync/watermark.h"
 #include "testing/export_support.h"
 
@@ -143,6 +144,11 @@ TEST_F(MaintainTest, CompactionKeepsTheRowsRemovesDeleteFilesAndTheWatermarkSurv
   EXPECT_EQ(current->summary.at(kWatermarkKey), parent->summary.at(kWatermarkKey));
   EXPECT_EQ(current->summary.at(kWatermarkFromKey), std::to_string(parent->snapshot_id));
   EXPECT_EQ(current->sequence_number, parent->sequence_number + 1);
+  // The removed entries are merged: one manifest of added files, one of removed data files, one
+  // of removed delete files, not one per rewritten small sync.
+  auto list = iceberg::ReadManifestList(*t.FileMapper(true).ToLocal(current->manifest_list));
+  ASSERT_TRUE(list.ok()) << list.status().ToString();
+  EXPECT_EQ(list->size(), 3u);
 
   // Nothing to compact any more: no new snapshot.
   nlohmann::json again = Maintain("--compact --min-input-files 2");
