@@ -1,8 +1,9 @@
 #pragma once
-// Commit operations that add a snapshot: fast append, overwrite, row delta and replace-all
-// (table spec, "Snapshots", "Sequence Numbers", "Manifests"; Java's FastAppend,
-// BaseOverwriteFiles, BaseRowDelta, BaseReplacePartitions over every partition). This is the
-// one commit path of icesync: export, sync, import's readers and maintenance all commit here.
+// Commit operations that add a snapshot: fast append, overwrite, row delta, replace-all and
+// rewrite (table spec, "Snapshots", "Sequence Numbers", "Manifests"; Java's FastAppend,
+// BaseOverwriteFiles, BaseRowDelta, BaseReplacePartitions over every partition,
+// BaseRewriteFiles). This is the one commit path of icesync: export, sync, import's readers and
+// maintenance all commit here.
 //
 // A change may carry table-level updates committed with the snapshot in the same metadata
 // version: a schema (schema evolution: becomes current, added when its id is new), a partition
@@ -20,7 +21,10 @@
 //   - overwrite rewrites each base manifest holding a removed file: removed entries become
 //     DELETED (with this snapshot's id), the others EXISTING with their explicit snapshot id
 //     and sequence numbers; other base manifests are carried over unchanged (manifests left
-//     with no live files are dropped);
+//     with no live files are dropped). A base manifest whose live entries are all removed is
+//     not rewritten on its own: its DELETED entries join one manifest per spec and content;
+//   - rewrite (compaction) removes data and delete files the same way and adds the new data
+//     files; its operation is `replace`;
 //   - replace-all marks every live data and delete file of the base DELETED, whatever the base
 //     is at that attempt: a replace that loses a race re-applies on the new base instead of
 //     failing (it replaces everything, so nothing of the winner's is lost that it would keep);
