@@ -35,9 +35,9 @@ constexpr const char* kMaintainHelp =
     "                      back to the sync watermark; then delete the manifests, manifest lists\n"
     "                      and data/delete files no remaining snapshot references. Time travel to\n"
     "                      an expired snapshot is no longer possible.\n"
-    "  --remove-orphans    delete files under data/ and metadata/ that no metadata references and\n"
-    "                      that are older than --older-than (default here 1d: a writer still\n"
-    "                      running keeps its new files), e.g. files of killed exports and syncs.\n"
+    "  --remove-orphans    delete files under data/ and metadata/ that no snapshot of the table\n"
+    "                      holds (live) and that are older than --older-than (default here 1d: a\n"
+    "                      writer still running keeps its new files), e.g. files of killed runs.\n"
     "\n"
     "Crash-safe: files are deleted only after the metadata that no longer needs them is current;\n"
     "a kill leaves the table readable and at worst orphans, which the next --remove-orphans takes.\n"
@@ -191,7 +191,7 @@ void AddMaintainCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--retain-last", f->retain_last, "Expiry: always keep the newest N snapshots (default 1)")
       ->check(CLI::Range(1, 1 << 30));
   cmd->add_option("--keep-snapshot", f->keep_snapshots, "Expiry: never expire this snapshot id (repeatable)");
-  cmd->add_flag("--remove-orphans", f->orphans, "Delete files no metadata references");
+  cmd->add_flag("--remove-orphans", f->orphans, "Delete old files that no snapshot of the table holds");
   cmd->add_flag("--dry-run", f->dry_run, "Report what would be done; change and delete nothing");
   cmd->add_flag("--json", f->json, "Print one JSON object (see below)");
   cmd->callback([f, &ctx] { ctx.exit_code = RunMaintain(*f); });

@@ -238,6 +238,30 @@ TEST_F(MaintainTest, OrphansOfAKilledExportAreRemovedAndFreshFilesKept) {
   ExpectEqualsSource("after orphan removal");
 }
 
+// Expiry killed after its commit, before deleting anything: the table is readable at the new
+// metadata, and the files it no longer references are orphans that --remove-orphans deletes.
+TEST_F(MaintainTest, ExpiryKilledAfterItsCommitLeavesOnlyOrphans) {
+  ASSERT_EQ(RunSync()["status"], "ok");
+  SmallSyncs(3);
+  if (HasFailure()) return;
+  ASSERT_EQ(Maintain("--compact --min-input-files 2")["delete_files_after"], 0);
+  const size_t files_before = DataDirFiles();
+  CommandResult killed = Icesync("maintain --warehouse " + ShellQuote(warehouse()) +
+                                     " shop.items --expire-snapshots --older-than 0s",
+                                 "ICESYNC_CRASH_AT=expire-committed");
+  EXPECT_NE(killed.exit_code, 0);
+  EXPECT_EQ(Table().metadata.snapshots.size(), 1u) << "the expiry was committed";
+  EXPECT_EQ(DataDirFiles(), files_before) << "nothing deleted before the kill";
+  ExpectEqualsSource("after the killed expiry");
+  const size_t orphans = OrphansNow().size();
+  EXPECT_GT(orphans, 0u);
+  nlohmann::json r = Maintain("--remove-orphans --older-than 0s");
+  EXPECT_EQ(r["orphans_removed"].get<size_t>(), orphans) << r;
+  EXPECT_EQ(DataDirFiles(), CommittedFiles(TableDir("shop.items")).data.size());
+  ExpectEqualsSource("after removing the orphans");
+  EXPECT_EQ(RunSync()["status"], "unchanged");
+}
+
 // A compaction held before its metadata commit while a sync commits deletes against the files
 // it rewrites: it must give up (exit 4), commit nothing and leave no data files behind.
 TEST_F(MaintainTest, CompactionRacingASyncLosesNothing) {

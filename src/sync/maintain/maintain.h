@@ -60,7 +60,7 @@ struct OrphanResult {
 };
 
 // Deletes the files under the table's data/ and metadata/ directories that no snapshot of the
-// current metadata references (manifest lists, manifests, data and delete files) and that are
+// current metadata references (manifest lists, manifests, live data and delete files) and that are
 // older than the limit. Metadata files (*.metadata.json) and version-hint are never removed.
 Result<OrphanResult> RemoveOrphans(const std::string& table_dir, const OrphanOptions& options);
 

@@ -36,8 +36,10 @@ Result<OrphanResult> RemoveOrphans(const std::string& table_dir, const OrphanOpt
   ASSIGN_OR_RETURN(iceberg::Table table, iceberg::LoadTableDir(table_dir));
   std::set<int64_t> all;
   for (const iceberg::Snapshot& s : table.metadata.snapshots) all.insert(s.snapshot_id);
-  // Every entry counts (DELETED ones too): an orphan is a file no metadata mentions at all.
-  ASSIGN_OR_RETURN(ReferencedFiles referenced, CollectReferencedFiles(table, all, false));
+  // Live entries of every snapshot: a file that a DELETED entry names was live in the parent
+  // snapshot; while that parent exists it is referenced there, once it is expired nothing can
+  // read the file (an expiry killed before its deletions leaves exactly such files).
+  ASSIGN_OR_RETURN(ReferencedFiles referenced, CollectReferencedFiles(table, all, true));
   OrphanResult result;
   std::vector<std::string> orphans;
   for (const char* sub : {"data", "metadata"}) {

@@ -2,6 +2,7 @@
 // files only they referenced (Java's ExpireSnapshots with its reachable-file cleanup).
 #include <algorithm>
 
+#include "core/crash_point.h"
 #include "iceberg/filesystem_catalog.h"
 #include "sync/maintain/maintain.h"
 #include "sync/maintain/table_files.h"
@@ -92,6 +93,9 @@ Result<ExpireResult> ExpireSnapshots(const std::string& table_dir, const ExpireO
     }
     return result;
   }
+  // A kill here leaves the new metadata current and the files it no longer references on
+  // disk: orphans, which --remove-orphans takes later.
+  CrashPoint("expire-committed");
   ASSIGN_OR_RETURN(result.bytes_freed, DeleteTableFiles(table, to_delete));
   return result;
 }
