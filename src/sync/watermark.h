@@ -43,6 +43,9 @@ struct StoredWatermark {
 
 // The watermark in force for the table's current snapshot (nullopt: never synced).
 std::optional<StoredWatermark> FindWatermark(const iceberg::TableMetadata& metadata);
+// The snapshot that carries it: the nearest one, from the current snapshot back along parent
+// links, whose summary has icesync.detect (a sync's, or a compaction's copy); nullptr if none.
+const iceberg::Snapshot* FindWatermarkSnapshot(const iceberg::TableMetadata& metadata);
 
 // Text form of a watermark value, and back (InvalidArgument naming the text and the type).
 std::string EncodeWatermark(const Value& value);

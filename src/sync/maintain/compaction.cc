@@ -43,20 +43,12 @@ std::string PartitionKey(int spec_id, const std::vector<Value>& partition) {
 // The watermark keys of the nearest snapshot that carries them, to copy into the compaction.
 std::map<std::string, std::string> WatermarkSummary(const iceberg::TableMetadata& m) {
   std::map<std::string, std::string> out;
-  const std::optional<StoredWatermark> w = FindWatermark(m);
-  if (!w) return out;
-  const iceberg::Snapshot* s = m.CurrentSnapshot();
-  for (size_t steps = 0; s != nullptr && steps <= m.snapshots.size(); ++steps) {
-    if (s->summary.count(kDetectKey)) {
-      for (const char* key : {kWatermarkKey, kDetectKey, kModeKey, kChangeSeqKey, kRereadKey}) {
-        if (auto it = s->summary.find(key); it != s->summary.end()) out[key] = it->second;
-      }
-      out[kWatermarkFromKey] = std::to_string(w->snapshot_id);
-      return out;
-    }
-    if (!s->parent_snapshot_id) break;
-    s = m.SnapshotById(*s->parent_snapshot_id);
+  const iceberg::Snapshot* s = FindWatermarkSnapshot(m);
+  if (!s) return out;
+  for (const char* key : {kWatermarkKey, kDetectKey, kModeKey, kChangeSeqKey, kRereadKey}) {
+    if (auto it = s->summary.find(key); it != s->summary.end()) out[key] = it->second;
   }
+  out[kWatermarkFromKey] = std::to_string(FindWatermark(m)->snapshot_id);
   return out;
 }
 

@@ -20,14 +20,15 @@ std::set<int64_t> KeptSnapshots(const iceberg::TableMetadata& m, const ExpireOpt
   if (m.current_snapshot_id) keep.insert(*m.current_snapshot_id);
   // The newest `retain_last` of the current ancestry, and the chain back to the snapshot that
   // carries the sync watermark: sync walks parent links to find it, so none may be missing.
-  // The carrier is the nearest snapshot with the keys (a compaction's copy counts), as in
-  // FindWatermark; without a watermark nothing is kept for it.
-  bool before_watermark = FindWatermark(m).has_value();
+  // The carrier is the nearest snapshot with the keys (a compaction's copy counts); without a
+  // watermark nothing is kept for it.
+  const iceberg::Snapshot* carrier = FindWatermarkSnapshot(m);
+  bool before_watermark = carrier != nullptr;
   int depth = 0;
   const iceberg::Snapshot* s = m.CurrentSnapshot();
   for (size_t steps = 0; s != nullptr && steps <= m.snapshots.size(); ++steps, ++depth) {
     if (depth < o.retain_last || before_watermark) keep.insert(s->snapshot_id);
-    if (s->summary.count(kDetectKey)) before_watermark = false;
+    if (s == carrier) before_watermark = false;
     if (!s->parent_snapshot_id) break;
     s = m.SnapshotById(*s->parent_snapshot_id);
   }
