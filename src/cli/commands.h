@@ -36,5 +36,6 @@ void AddSyncCommand(CLI::App& app, CommandContext& ctx);
 void AddStatusCommand(CLI::App& app, CommandContext& ctx);
 void AddRunCommand(CLI::App& app, CommandContext& ctx);
 void AddDiffCommand(CLI::App& app, CommandContext& ctx);
+void AddMaintainCommand(CLI::App& app, CommandContext& ctx);
 
 }  // namespace icesync::cli

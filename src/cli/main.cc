@@ -57,6 +57,7 @@ int main(int argc, char** argv) {
       "      --detect timestamp:updated_at          incremental: only what changed, exactly once\n"
       "  icesync status --warehouse ./lake shop.orders\n"
       "  icesync run -c sync.yaml                   every table of a pipeline: sync, then import\n"
+      "  icesync maintain --warehouse ./lake shop.orders --compact --expire-snapshots --remove-orphans\n"
       "  icesync import --warehouse ./lake --from shop.orders --target sqlite:///copy.db --table orders --strategy upsert --create\n"
       "  icesync snapshots --warehouse ./lake shop.orders\n"
       "  icesync scan --warehouse ./lake shop.orders --limit 10\n"
@@ -73,6 +74,7 @@ int main(int argc, char** argv) {
   AddSyncCommand(app, ctx);
   AddStatusCommand(app, ctx);
   AddRunCommand(app, ctx);
+  AddMaintainCommand(app, ctx);
   AddImportCommand(app, ctx);
   AddDiffCommand(app, ctx);
   AddDemoCommand(app, ctx);

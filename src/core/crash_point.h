@@ -11,7 +11,9 @@
 // Points of export and sync: "extract" (after the first batch was written, files open;
 // sync/source_stream.cc), "files-written" (all data and delete files closed, nothing
 // committed), "commit" (manifests and manifest list written, metadata not yet linked into
-// place; iceberg/snapshot_producer.cc, so every commit has it). It lives in core so that every
+// place; iceberg/snapshot_producer.cc, so every commit has it). Maintenance:
+// "expire-committed" (expired snapshots dropped from the metadata, their files not yet
+// deleted; sync/maintain/snapshot_expiry.cc). It lives in core so that every
 // layer can name its points. Unset variables cost one getenv per call site.
 #include <string_view>
 

@@ -24,6 +24,7 @@ std::string OperationName(const SnapshotChange& change) {
     case SnapshotOperation::kAppend: return kOpAppend;
     case SnapshotOperation::kOverwrite: return adds_data || change.removed_data_files.empty() ? kOpOverwrite : kOpDelete;
     case SnapshotOperation::kReplaceAll: return kOpOverwrite;
+    case SnapshotOperation::kRewrite: return kOpReplace;
     case SnapshotOperation::kRowDelta:
       return !change.added_delete_files.empty() && !adds_data ? kOpDelete : kOpOverwrite;
   }
@@ -95,6 +96,7 @@ class SnapshotProducer {
                       base.table_dir);
     }
     std::vector<ManifestFile> manifests = added_manifests_;
+    fully_removed_.clear();
 
     const Snapshot* parent = bm.CurrentSnapshot();
     if (parent) {
@@ -107,10 +109,13 @@ class SnapshotProducer {
       ASSIGN_OR_RETURN(std::vector<ManifestFile> base_manifests, ReadManifestList(list_path));
       RETURN_IF_ERROR(CheckRequiredFiles(base, base_manifests));
       std::set<std::string> to_remove(change_.removed_data_files.begin(), change_.removed_data_files.end());
+      to_remove.insert(change_.removed_delete_files.begin(), change_.removed_delete_files.end());
       std::set<std::string> removed;
       const bool remove_all = change_.operation == SnapshotOperation::kReplaceAll;
       for (const ManifestFile& mf : base_manifests) {
-        if (remove_all || (!to_remove.empty() && mf.content == ManifestContent::kData)) {
+        const bool may_hold = mf.content == ManifestContent::kData ? !change_.removed_data_files.empty()
+                                                                    : !change_.removed_delete_files.empty();
+        if (remove_all || may_hold) {
           ASSIGN_OR_RETURN(bool rewritten, MaybeRewrite(base, *schema, mf, remove_all, to_remove, removed, counts,
                                                         md_dir, md_uri, manifests));
           if (rewritten) continue;
@@ -119,10 +124,11 @@ class SnapshotProducer {
         if (mf.added_files_count == 0 && mf.existing_files_count == 0 && mf.deleted_files_count >= 0) continue;
         manifests.push_back(mf);
       }
+      RETURN_IF_ERROR(WriteFullyRemoved(*schema, md_dir, md_uri, manifests));
       if (removed.size() != to_remove.size()) {
         for (const std::string& p : to_remove) {
           if (!removed.count(p)) {
-            return Conflict("table {}: cannot remove {}: it is not a live data file of the table (removed by a "
+            return Conflict("table {}: cannot remove {}: it is not a live file of the table (removed by a "
                             "concurrent commit?)",
                             base.table_dir, p);
           }
@@ -131,9 +137,10 @@ class SnapshotProducer {
     } else if (!change_.required_data_files.empty()) {
       return Conflict("table {}: data file {} is not in the table (it has no snapshot)", base.table_dir,
                       change_.required_data_files.front());
-    } else if (!change_.removed_data_files.empty()) {
+    } else if (!change_.removed_data_files.empty() || !change_.removed_delete_files.empty()) {
       return Conflict("table {}: cannot remove {}: the table has no snapshot", base.table_dir,
-                      change_.removed_data_files.front());
+                      change_.removed_data_files.empty() ? change_.removed_delete_files.front()
+                                                         : change_.removed_data_files.front());
     }
 
     const int64_t seq = bm.last_sequence_number + 1;
@@ -151,6 +158,9 @@ class SnapshotProducer {
     snap.manifest_list = md_uri + "/" + list_name;
     snap.summary = BuildSnapshotSummary(OperationName(change_), counts, parent);
     for (const auto& [k, v] : change_.summary_properties) snap.summary[k] = v;
+    if (change_.summary_from_base) {
+      for (const auto& [k, v] : change_.summary_from_base(base)) snap.summary[k] = v;
+    }
     snap.schema_id = schema->schema_id();
 
     next.snapshots.push_back(snap);
@@ -241,6 +251,32 @@ class SnapshotProducer {
       if (e.status != EntryStatus::kDeleted && (remove_all || to_remove.count(e.data_file.file_path))) hit = true;
     }
     if (!hit) return false;
+    // Every live entry removed: the DELETED entries go into one manifest per spec and content
+    // (WriteFullyRemoved) instead of one per base manifest. A compaction of N small syncs
+    // would otherwise write (and fsync) N manifests that readers of the new snapshot must
+    // open only to skip them.
+    bool keeps_any = false;
+    for (const ManifestEntry& e : entries) {
+      if (e.status != EntryStatus::kDeleted && !remove_all && !to_remove.count(e.data_file.file_path)) keeps_any = true;
+    }
+    if (!keeps_any) {
+      FullyRemoved& group = fully_removed_[{spec->spec_id(), static_cast<int>(mf.content)}];
+      if (group.entries.empty()) {
+        group.spec = *spec;
+        group.partition_fields = partition_fields;
+      }
+      for (ManifestEntry e : entries) {
+        if (e.status == EntryStatus::kDeleted) continue;
+        if (!remove_all && !removed.insert(e.data_file.file_path).second) {
+          return Corrupt("data file {} is live in more than one manifest entry", e.data_file.file_path);
+        }
+        counts.Remove(e.data_file, spec->spec_id());
+        e.status = EntryStatus::kDeleted;
+        e.snapshot_id = snapshot_id_;
+        group.entries.push_back(std::move(e));
+      }
+      return true;
+    }
     std::string name = fmt::format("{}-m{}.avro", commit_uuid_, manifest_counter_++);
     ASSIGN_OR_RETURN(auto writer, ManifestWriter::Open(md_dir + "/" + name,
                                                        ManifestWriterOptions::For(schema, *spec, partition_fields, mf.content,
@@ -268,6 +304,33 @@ class SnapshotProducer {
     out.push_back(std::move(rewritten));
     return true;
   }
+
+  // One manifest per (spec, content) holding the DELETED entries of the base manifests whose
+  // live entries were all removed by this attempt.
+  Status WriteFullyRemoved(const Schema& schema, const std::string& md_dir, const std::string& md_uri,
+                           std::vector<ManifestFile>& out) {
+    for (const auto& [key, group] : fully_removed_) {
+      if (group.entries.empty()) continue;
+      std::string name = fmt::format("{}-m{}.avro", commit_uuid_, manifest_counter_++);
+      ASSIGN_OR_RETURN(auto writer,
+                       ManifestWriter::Open(md_dir + "/" + name,
+                                            ManifestWriterOptions::For(schema, group.spec, group.partition_fields,
+                                                                       static_cast<ManifestContent>(key.second),
+                                                                       snapshot_id_)));
+      for (const ManifestEntry& e : group.entries) RETURN_IF_ERROR(writer->Add(e));
+      ASSIGN_OR_RETURN(ManifestFile written, writer->Close());
+      written.manifest_path = md_uri + "/" + name;
+      out.push_back(std::move(written));
+    }
+    return Status::OK();
+  }
+
+  struct FullyRemoved {
+    PartitionSpec spec;
+    std::vector<Field> partition_fields;
+    std::vector<ManifestEntry> entries;
+  };
+  std::map<std::pair<int, int>, FullyRemoved> fully_removed_;
 
   const SnapshotChange& change_;
   std::string commit_uuid_;
@@ -306,7 +369,7 @@ Result<Table> CommitSnapshot(const std::string& table_dir, const SnapshotChange&
   RETURN_IF_ERROR(CheckSummaryProperties(change));
   // A replace-all with no files is a valid "the source is now empty".
   if (change.operation != SnapshotOperation::kReplaceAll && change.added_data_files.empty() &&
-      change.added_delete_files.empty() && change.removed_data_files.empty()) {
+      change.added_delete_files.empty() && change.removed_data_files.empty() && change.removed_delete_files.empty()) {
     return InvalidArgument("nothing to commit: no files added or removed");
   }
   SnapshotProducer producer(change);

@@ -1,8 +1,9 @@
 #pragma once
-// Commit operations that add a snapshot: fast append, overwrite, row delta and replace-all
-// (table spec, "Snapshots", "Sequence Numbers", "Manifests"; Java's FastAppend,
-// BaseOverwriteFiles, BaseRowDelta, BaseReplacePartitions over every partition). This is the
-// one commit path of icesync: export, sync, import's readers and maintenance all commit here.
+// Commit operations that add a snapshot: fast append, overwrite, row delta, replace-all and
+// rewrite (table spec, "Snapshots", "Sequence Numbers", "Manifests"; Java's FastAppend,
+// BaseOverwriteFiles, BaseRowDelta, BaseReplacePartitions over every partition,
+// BaseRewriteFiles). This is the one commit path of icesync: export, sync, import's readers and
+// maintenance all commit here.
 //
 // A change may carry table-level updates committed with the snapshot in the same metadata
 // version: a schema (schema evolution: becomes current, added when its id is new), a partition
@@ -20,7 +21,10 @@
 //   - overwrite rewrites each base manifest holding a removed file: removed entries become
 //     DELETED (with this snapshot's id), the others EXISTING with their explicit snapshot id
 //     and sequence numbers; other base manifests are carried over unchanged (manifests left
-//     with no live files are dropped);
+//     with no live files are dropped). A base manifest whose live entries are all removed is
+//     not rewritten on its own: its DELETED entries join one manifest per spec and content;
+//   - rewrite (compaction) removes data and delete files the same way and adds the new data
+//     files; its operation is `replace`;
 //   - replace-all marks every live data and delete file of the base DELETED, whatever the base
 //     is at that attempt: a replace that loses a race re-applies on the new base instead of
 //     failing (it replaces everything, so nothing of the winner's is lost that it would keep);
@@ -38,7 +42,9 @@
 
 namespace icesync::iceberg {
 
-enum class SnapshotOperation { kAppend, kOverwrite, kRowDelta, kReplaceAll };
+// kRewrite: compaction (Java's RewriteFiles): removes data and delete files and adds data files
+// holding the same rows; the snapshot's operation is `replace` (no logical change).
+enum class SnapshotOperation { kAppend, kOverwrite, kRowDelta, kReplaceAll, kRewrite };
 
 struct SnapshotChange {
   SnapshotOperation operation = SnapshotOperation::kAppend;
@@ -49,6 +55,8 @@ struct SnapshotChange {
   // Overwrite: `file_path`s (as in the manifests) of live data files to remove. If one is no
   // longer live at commit time (someone else removed it), the commit fails with Conflict.
   std::vector<std::string> removed_data_files;
+  // Rewrite: `file_path`s of live delete files to remove (same Conflict rule as above).
+  std::vector<std::string> removed_delete_files;
   // Row delta: `file_path`s of data files that must still be live when the commit lands (the
   // targets of added position deletes). Checked on every attempt; a missing one is a Conflict
   // (a concurrent overwrite removed it, so the deletes would point at nothing).
@@ -62,6 +70,9 @@ struct SnapshotChange {
   std::vector<std::string> removed_properties;
   // Free-form summary properties (e.g. sync watermarks), committed atomically with the data.
   std::map<std::string, std::string> summary_properties;
+  // Summary properties that depend on the base of each attempt (merged over the fixed ones),
+  // e.g. compaction copying forward the sync watermark in force on the base it commits on.
+  std::function<std::map<std::string, std::string>(const Table& base)> summary_from_base;
   // Runs on every attempt against the base being committed on; an error stops the commit
   // (return Conflict for "the table moved on in a way this change cannot accept").
   std::function<Status(const Table& base)> validate;

@@ -7,27 +7,33 @@
 
 namespace icesync::sync {
 
-std::optional<StoredWatermark> FindWatermark(const iceberg::TableMetadata& metadata) {
+const iceberg::Snapshot* FindWatermarkSnapshot(const iceberg::TableMetadata& metadata) {
   const iceberg::Snapshot* s = metadata.CurrentSnapshot();
   // Bounded by the number of snapshots: a cycle in corrupt metadata cannot loop forever.
   for (size_t steps = 0; s != nullptr && steps <= metadata.snapshots.size(); ++steps) {
-    auto it = s->summary.find(kDetectKey);
-    if (it != s->summary.end()) {
-      StoredWatermark w;
-      w.detect = it->second;
-      w.snapshot_id = s->snapshot_id;
-      if (auto v = s->summary.find(kWatermarkKey); v != s->summary.end()) w.value = v->second;
-      if (auto m = s->summary.find(kModeKey); m != s->summary.end()) w.mode = m->second;
-      if (auto rr = s->summary.find(kRereadKey); rr != s->summary.end()) w.reread = rr->second;
-      if (auto c = s->summary.find(kChangeSeqKey); c != s->summary.end()) {
-        w.change_seq = std::strtoll(c->second.c_str(), nullptr, 10);
-      }
-      return w;
-    }
+    if (s->summary.count(kDetectKey)) return s;
     if (!s->parent_snapshot_id) break;
     s = metadata.SnapshotById(*s->parent_snapshot_id);
   }
-  return std::nullopt;
+  return nullptr;
+}
+
+std::optional<StoredWatermark> FindWatermark(const iceberg::TableMetadata& metadata) {
+  const iceberg::Snapshot* s = FindWatermarkSnapshot(metadata);
+  if (!s) return std::nullopt;
+  StoredWatermark w;
+  w.detect = s->summary.at(kDetectKey);
+  w.snapshot_id = s->snapshot_id;
+  if (auto from = s->summary.find(kWatermarkFromKey); from != s->summary.end()) {
+    w.snapshot_id = std::strtoll(from->second.c_str(), nullptr, 10);
+  }
+  if (auto v = s->summary.find(kWatermarkKey); v != s->summary.end()) w.value = v->second;
+  if (auto m = s->summary.find(kModeKey); m != s->summary.end()) w.mode = m->second;
+  if (auto rr = s->summary.find(kRereadKey); rr != s->summary.end()) w.reread = rr->second;
+  if (auto c = s->summary.find(kChangeSeqKey); c != s->summary.end()) {
+    w.change_seq = std::strtoll(c->second.c_str(), nullptr, 10);
+  }
+  return w;
 }
 
 namespace {

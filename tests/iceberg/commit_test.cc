@@ -222,6 +222,45 @@ TEST_F(CommitTest, RowDeltaRequiresItsTargetFilesLive) {
   EXPECT_NE(r.status().message().find("a.parquet"), std::string::npos);
 }
 
+// Compaction's commit: data and delete files removed, the rewritten file added, operation
+// `replace`; summary properties computed from each attempt's base; a removed delete file that
+// is no longer live is a Conflict.
+TEST_F(CommitTest, RewriteRemovesDataAndDeleteFilesAsReplace) {
+  const std::string loc = table_.metadata.location + "/data/";
+  ASSERT_TRUE(AppendFiles(table_.table_dir, {MakeFile(table_, "a.parquet", 10, 100), MakeFile(table_, "b.parquet", 5, 50)}).ok());
+  ASSERT_TRUE(RowDelta(table_.table_dir, {}, {MakeFile(table_, "a-pos.parquet", 2, 7, "eu", FileContent::kPositionDeletes)},
+                       {{"icesync.watermark", "9"}}).ok());
+  SnapshotChange c;
+  c.operation = SnapshotOperation::kRewrite;
+  c.added_data_files = {MakeFile(table_, "ab.parquet", 13, 120)};
+  c.removed_data_files = {loc + "a.parquet", loc + "b.parquet"};
+  c.removed_delete_files = {loc + "a-pos.parquet"};
+  c.summary_from_base = [](const Table& base) {
+    return std::map<std::string, std::string>{{"copied", base.metadata.CurrentSnapshot()->summary.at("icesync.watermark")}};
+  };
+  auto t = CommitSnapshot(table_.table_dir, c);
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  const Snapshot* s = t->metadata.CurrentSnapshot();
+  EXPECT_EQ(s->operation(), "replace");
+  EXPECT_EQ(s->sequence_number, 3);
+  EXPECT_EQ(s->summary.at("copied"), "9");
+  EXPECT_EQ(s->summary.at("deleted-data-files"), "2");
+  EXPECT_EQ(s->summary.at("removed-delete-files"), "1");
+  EXPECT_EQ(s->summary.at("total-data-files"), "1");
+  EXPECT_EQ(s->summary.at("total-delete-files"), "0");
+  std::map<std::string, EntryStatus> status;
+  for (const LiveFile& f : Entries(*t)) status[f.path.substr(loc.size())] = f.status;
+  EXPECT_EQ(status.at("ab.parquet"), EntryStatus::kAdded);
+  EXPECT_EQ(status.at("a.parquet"), EntryStatus::kDeleted);
+  EXPECT_EQ(status.at("a-pos.parquet"), EntryStatus::kDeleted);
+  // The same rewrite again: its delete file is gone, a Conflict naming it.
+  c.removed_data_files.clear();
+  c.added_data_files = {MakeFile(table_, "c.parquet", 1, 1)};
+  auto again = CommitSnapshot(table_.table_dir, c);
+  EXPECT_EQ(again.status().code(), ErrorCode::kConflict) << again.status().ToString();
+  EXPECT_NE(again.status().message().find("a-pos.parquet"), std::string::npos);
+}
+
 TEST_F(CommitTest, PartitionedAppendCountsPartitions) {
   auto spec = ParsePartitionSpec("region", TestSchema());
   ASSERT_TRUE(spec.ok());
