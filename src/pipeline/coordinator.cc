@@ -11,7 +11,9 @@
 
 #include <fmt/format.h>
 
+#include "iceberg/filesystem_catalog.h"
 #include "load/importer.h"
+#include "sync/maintain/maintain.h"
 
 namespace icesync::pipeline {
 
@@ -55,7 +57,42 @@ class InjectedFailures {
   std::map<std::string, int> remaining_;
 };
 
-// One attempt at one table: sync, then import.
+// The table's maintain: block, after its sync and import.
+Status MaintainTable(const TableConfig& t, const RunLog& log) {
+  if (!t.maintain) return Status::OK();
+  const MaintainConfig& m = *t.maintain;
+  ASSIGN_OR_RETURN(iceberg::TableIdentifier id, iceberg::TableIdentifier::Parse(t.sync.target));
+  const std::string table_dir = iceberg::FilesystemCatalog(t.sync.warehouse).TableDir(id);
+  const int64_t now_ms = iceberg::NowMillis();
+  if (m.compact_min_files) {
+    sync::maintain::CompactOptions co;
+    co.min_input_files = *m.compact_min_files;
+    co.target_file_size = t.sync.target_file_size;
+    ASSIGN_OR_RETURN(sync::maintain::CompactResult c, sync::maintain::Compact(table_dir, co));
+    if (c.snapshot_id != 0) {
+      log(t.name, fmt::format("compacted {} data files and {} delete files into {} ({} rows)", c.rewritten_data_files,
+                              c.removed_delete_files, c.added_data_files, c.rows));
+    }
+  }
+  if (m.expire_older_than_micros) {
+    sync::maintain::ExpireOptions eo;
+    eo.older_than_ms = now_ms - *m.expire_older_than_micros / 1000;
+    eo.retain_last = m.retain_last;
+    ASSIGN_OR_RETURN(sync::maintain::ExpireResult e, sync::maintain::ExpireSnapshots(table_dir, eo));
+    if (!e.expired_snapshot_ids.empty()) {
+      log(t.name, fmt::format("expired {} snapshots, {} files deleted", e.expired_snapshot_ids.size(), e.files_deleted));
+    }
+  }
+  if (m.remove_orphans_older_than_micros) {
+    sync::maintain::OrphanOptions oo;
+    oo.older_than_ms = now_ms - *m.remove_orphans_older_than_micros / 1000;
+    ASSIGN_OR_RETURN(sync::maintain::OrphanResult o, sync::maintain::RemoveOrphans(table_dir, oo));
+    if (!o.removed.empty()) log(t.name, fmt::format("removed {} orphan files", o.removed.size()));
+  }
+  return Status::OK();
+}
+
+// One attempt at one table: sync, then import, then maintenance.
 Status RunTableOnce(const TableConfig& t, int jobs, InjectedFailures& inject, TableRunResult& r, const RunLog& log) {
   RETURN_IF_ERROR(inject.Next(t.name));
   sync::SyncOptions so = t.sync;
@@ -73,7 +110,7 @@ Status RunTableOnce(const TableConfig& t, int jobs, InjectedFailures& inject, Ta
                   ? fmt::format("sync unchanged: {} rows read, nothing new", s->rows_extracted)
                   : fmt::format("sync ok: {} rows read, {} inserted, {} updated, {} deleted, snapshot {}",
                                 s->rows_extracted, s->inserted, s->updated, s->deleted, *s->snapshot_id));
-  if (!t.import) return Status::OK();
+  if (!t.import) return MaintainTable(t, log).WithContext("maintain");
   log(t.name, fmt::format("import into {} ({}), {}", t.import_connection, t.import->table,
                           load::StrategyName(t.import->strategy)));
   Result<load::ImportResult> i = load::Import(*t.import);
@@ -85,7 +122,7 @@ Status RunTableOnce(const TableConfig& t, int jobs, InjectedFailures& inject, Ta
   log(t.name, i->status == "unchanged" ? std::string("import unchanged: the target holds this snapshot")
                                        : fmt::format("import ok: {} rows read, {} inserted, {} updated, {} deleted",
                                                      i->rows_read, i->inserted, i->updated, i->deleted));
-  return Status::OK();
+  return MaintainTable(t, log).WithContext("maintain");
 }
 
 // What a run would do, without writing anything: the sync's plan (watermark, the rows its

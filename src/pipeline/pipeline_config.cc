@@ -224,7 +224,7 @@ Result<PipelineConfig> LoadPipelineConfig(const std::string& path, const EnvLook
       context += " (" + tc.name + ")";
       if (!names.insert(tc.name).second) return p.Error(t["name"], context, "the name is used twice; names must be unique");
       std::set<std::string> known = kSyncKeys;
-      known.insert({"name", "source", "iceberg", "import"});
+      known.insert({"name", "source", "iceberg", "import", "maintain"});
       RETURN_IF_ERROR(p.CheckKeys(t, context, known));
       tc.sync = defaults;
       const YAML::Node src = t["source"];
@@ -262,6 +262,35 @@ Result<PipelineConfig> LoadPipelineConfig(const std::string& path, const EnvLook
           ASSIGN_OR_RETURN(io.key, p.Names(imp["key"], context, "import.key"));
         }
         tc.import = std::move(io);
+      }
+      if (const YAML::Node m = t["maintain"]) {
+        if (!m.IsMap()) return p.Error(m, context, "'maintain' must be a mapping, e.g. {compact_min_files: 10}");
+        RETURN_IF_ERROR(p.CheckKeys(m, context + " maintain",
+                                    {"compact_min_files", "expire_older_than", "retain_last", "remove_orphans_older_than"}));
+        MaintainConfig mc;
+        auto duration = [&](const char* key) -> Result<std::optional<int64_t>> {
+          if (!m[key]) return std::optional<int64_t>();
+          ASSIGN_OR_RETURN(std::string text, p.Text(m[key], context, key));
+          Result<int64_t> micros = ParseDurationMicros(text);
+          if (!micros.ok()) return p.Error(m[key], context, std::string(key) + ": " + micros.status().message());
+          return std::optional<int64_t>(*micros);
+        };
+        auto count = [&](const char* key, int min) -> Result<std::optional<int>> {
+          if (!m[key]) return std::optional<int>();
+          ASSIGN_OR_RETURN(std::string text, p.Text(m[key], context, key));
+          char* end = nullptr;
+          const long v = std::strtol(text.c_str(), &end, 10);
+          if (text.empty() || *end != '\0' || v < min || v > 1'000'000) {
+            return p.Error(m[key], context, fmt::format("{} must be a whole number of at least {}", key, min));
+          }
+          return std::optional<int>(static_cast<int>(v));
+        };
+        ASSIGN_OR_RETURN(mc.compact_min_files, count("compact_min_files", 2));
+        ASSIGN_OR_RETURN(mc.expire_older_than_micros, duration("expire_older_than"));
+        ASSIGN_OR_RETURN(std::optional<int> retain, count("retain_last", 1));
+        if (retain) mc.retain_last = *retain;
+        ASSIGN_OR_RETURN(mc.remove_orphans_older_than_micros, duration("remove_orphans_older_than"));
+        tc.maintain = mc;
       }
       cfg.tables.push_back(std::move(tc));
     }

@@ -15,6 +15,7 @@
 //       key: [CustomerID]                   # optional (default: the source's primary key)
 //       partition_by: bucket(16, CustomerID)
 //       import: {connection: dst, table: dbo.Customers, strategy: upsert, create: true}
+//       maintain: {compact_min_files: 10, expire_older_than: 7d, retain_last: 5}
 //
 // Per-table sync keys: detect, key, mode, lag, detect_deletes, on_null_cursor,
 // on_schema_change, partition_by, target_file_size. Errors name the file, the line, the key
@@ -30,6 +31,16 @@
 
 namespace icesync::pipeline {
 
+// The optional per-table `maintain:` block, run after the table's sync (and import) so that a
+// scheduled pipeline keeps its tables healthy (sync/maintain/maintain.h):
+//   maintain: {compact_min_files: 10, expire_older_than: 7d, retain_last: 5, remove_orphans_older_than: 1d}
+struct MaintainConfig {
+  std::optional<int> compact_min_files;           // compact partitions with this many small files
+  std::optional<int64_t> expire_older_than_micros;
+  int retain_last = 1;
+  std::optional<int64_t> remove_orphans_older_than_micros;
+};
+
 struct TableConfig {
   std::string name;
   int line = 0;                  // where the entry starts (1-based), for messages
@@ -37,6 +48,7 @@ struct TableConfig {
   sync::SyncOptions sync;        // resolved: source string, warehouse, target, detection...
   std::optional<load::ImportOptions> import;
   std::string import_connection;  // the import connection's name
+  std::optional<MaintainConfig> maintain;
 };
 
 struct PipelineConfig {

@@ -139,6 +139,40 @@ TEST_F(RunTest, TransientFailuresAreRetried) {
   EXPECT_EQ(Table(next, "orders")["rows_appended"], 1) << next;
 }
 
+// A maintain: block keeps a scheduled table healthy: after syncs with updates and deletes the
+// run compacts it (no delete files left) and the rows stay the source's.
+TEST_F(RunTest, MaintainBlockCompactsAfterTheSync) {
+  WriteConfig(R"(warehouse: lake
+connections: {src: "sqlite://${RUN_TEST_DIR}/source.db"}
+tables:
+  - name: customers
+    source: {connection: src, table: customers}
+    iceberg: shop.customers
+    detect: timestamp:updated_at
+    detect_deletes: true
+    maintain: {compact_min_files: 2, expire_older_than: 0s, retain_last: 2}
+)");
+  RunJson("", 0);
+  for (int i = 0; i < 3; ++i) {
+    Execute(sqlite_url(), {"UPDATE customers SET name = 'v" + std::to_string(i) + "', updated_at = '2024-0" +
+                               std::to_string(i + 2) + "-01 00:00:00' WHERE id = 1",
+                           "INSERT INTO customers VALUES (" + std::to_string(10 + i) + ", 'new', '2024-0" +
+                               std::to_string(i + 2) + "-02 00:00:00')"});
+    RunJson("", 0);
+  }
+  iceberg::Table t = sync::testing::LoadTable(TableDir("shop.customers"));
+  const iceberg::Snapshot* s = t.metadata.CurrentSnapshot();
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(s->summary.count("total-delete-files") ? s->summary.at("total-delete-files") : "0", "0") << "compacted";
+  EXPECT_LE(t.metadata.snapshots.size(), 2u) << "expired down to the last two";
+  CommandResult ref = Export(sqlite_url(), "customers", "ref.customers");
+  ASSERT_EQ(ref.exit_code, 0) << ref.err;
+  ExpectSameLines(ScanRows(warehouse(), "ref.customers"), ScanRows(warehouse(), "shop.customers"), "after maintain");
+  // And the next sync still finds its watermark: nothing new.
+  nlohmann::json again = RunJson("", 0);
+  EXPECT_EQ(Table(again, "customers")["status"], "unchanged") << again;
+}
+
 TEST_F(RunTest, ConfigErrorsNameTheLineTheKeyAndTheFix) {
   struct Case {
     const char* yaml;
