@@ -72,11 +72,15 @@ class SyncJob {
   // operation (ops[i]) in changelog mode.
   Status WriteRows(RecordBatch& batch, const std::vector<uint8_t>& keep, const std::vector<char>& ops);
   Status DeleteRow(const IndexedRow& row, const KeyIndex& index);
-  // The key of row r of a batch in source columns, and the hash of its values.
-  std::string KeyOf(const RecordBatch& batch, int64_t r) const;
-  std::string HashOf(const RecordBatch& batch, int64_t r) const;
-  uint64_t Hash64Of(const RecordBatch& batch, int64_t r) const;
-  void Remember(const RecordBatch& batch, int64_t r);  // the first key column's range, for pruning
+  // Pointers to a batch's key columns and hashed columns (source order), taken once per batch
+  // rather than per row.
+  struct BatchColumns {
+    std::vector<const ColumnVector*> key;
+    std::vector<const ColumnVector*> hashed;
+  };
+  BatchColumns ColumnsOf(const RecordBatch& batch) const;
+  // The first key column's range of the keys looked up, for pruning files.
+  void WidenKeyRange(const RecordBatch& batch, int64_t r);
   std::vector<Predicate> KeyPrune() const;
   KeyIndexOptions IndexOptions(bool hash) const;
   bool changelog() const { return mode_ == SyncMode::kChangelog; }
@@ -251,25 +255,14 @@ Status SyncJob::PlanLayout() {
   return Status::OK();
 }
 
-std::string SyncJob::KeyOf(const RecordBatch& batch, int64_t r) const {
-  std::vector<const ColumnVector*> cols;
-  for (size_t i : key_source_) cols.push_back(&batch.column(i));
-  return iceberg::EqualityKey(cols, r);
+SyncJob::BatchColumns SyncJob::ColumnsOf(const RecordBatch& batch) const {
+  BatchColumns c;
+  for (size_t i : key_source_) c.key.push_back(&batch.column(i));
+  for (int i : hash_source_) c.hashed.push_back(&batch.column(static_cast<size_t>(i)));
+  return c;
 }
 
-std::string SyncJob::HashOf(const RecordBatch& batch, int64_t r) const {
-  std::vector<const ColumnVector*> cols;
-  for (int i : hash_source_) cols.push_back(&batch.column(static_cast<size_t>(i)));
-  return ContentHash(cols, r);
-}
-
-uint64_t SyncJob::Hash64Of(const RecordBatch& batch, int64_t r) const {
-  std::vector<const ColumnVector*> cols;
-  for (int i : hash_source_) cols.push_back(&batch.column(static_cast<size_t>(i)));
-  return ContentHash64(cols, r);
-}
-
-void SyncJob::Remember(const RecordBatch& batch, int64_t r) {
+void SyncJob::WidenKeyRange(const RecordBatch& batch, int64_t r) {
   if (key_source_.empty()) return;
   const ColumnVector& c = batch.column(key_source_[0]);
   if (c.IsNull(r)) return;
@@ -348,7 +341,7 @@ Status SyncJob::ReadChanges() {
   so.compression = o_.compression;
   so.writers = std::max(1, o_.concurrent_jobs);
   ASSIGN_OR_RETURN(stage_, DataFileStage::Open(std::move(so)));
-  deletes_ = std::make_unique<PositionDeleteWriter>(table_dir_, layout_.spec, layout_.schema, stage_->job_id());
+  deletes_ = std::make_unique<PositionDeleteWriter>(table_dir_, layout_.spec, stage_->job_id());
 
   if (compare_all_) {
     if (progress_) progress_->Note("indexing the keys and row hashes of " + id_.ToString());
@@ -386,10 +379,11 @@ Status SyncJob::ReadChanges() {
     RETURN_IF_ERROR(detection_->Observe(batch));
     const int64_t n = batch.num_rows();
     rows_read_ += n;
+    const BatchColumns cols = ColumnsOf(batch);
     keep.assign(static_cast<size_t>(n), 0);
     ops.assign(static_cast<size_t>(n), kInsert);
     for (int64_t r = 0; r < n; ++r) {
-      if (detection_->InRereadWindow(batch, r)) detection_->Remember(batch, r, Hash64Of(batch, r));
+      if (detection_->InRereadWindow(batch, r)) detection_->Remember(batch, r, ContentHash64(cols.hashed, r));
       if (!base_ && !check_unique_) {
         keep[static_cast<size_t>(r)] = 1;  // a new table from a primary key: every row an insert
         ++inserted_;
@@ -397,14 +391,14 @@ Status SyncJob::ReadChanges() {
       }
       std::string key;
       if (!key_source_.empty()) {
-        key = KeyOf(batch, r);
+        key = iceberg::EqualityKey(cols.key, r);
         if (!seen_.insert(key).second) {
           return InvalidArgument("the key ({}) of {} is not unique: the source returned it twice; pass a unique --key",
                                  fmt::join(key_names_, ", "), source_->table().name.ToString());
         }
       }
       if (has_op && batch.column(op_index).GetBytes(r) == "D") {
-        Remember(batch, r);
+        WidenKeyRange(batch, r);
         deleted_keys_.push_back(std::move(key));  // removed once the table has been looked up
         continue;
       }
@@ -414,7 +408,7 @@ Status SyncJob::ReadChanges() {
       } else if (compare_all_) {
         auto it = table_index_.rows.find(key);
         const bool live = it != table_index_.rows.end() && it->second.tag != std::string(1, kDelete);
-        if (live && it->second.content_hash == HashOf(batch, r)) continue;  // unchanged
+        if (live && it->second.content_hash == ContentHash(cols.hashed, r)) continue;  // unchanged
         keep[static_cast<size_t>(r)] = 1;
         if (live) {
           ops[static_cast<size_t>(r)] = kUpdate;
@@ -428,24 +422,24 @@ Status SyncJob::ReadChanges() {
         // table; one it proves changed is a change; otherwise it is compared with the table.
         bool compare = false;
         if (detection_->MayBeReread(batch, r)) {
-          const std::optional<bool> known = detection_->KnownUnchanged(batch, r, Hash64Of(batch, r));
+          const std::optional<bool> known = detection_->KnownUnchanged(batch, r, ContentHash64(cols.hashed, r));
           if (known.value_or(false)) continue;
           compare = !known.has_value();
         }
         if (!changelog() && !compare) {
           keep[static_cast<size_t>(r)] = 1;
-          Remember(batch, r);
+          WidenKeyRange(batch, r);
           written_keys_.push_back(std::move(key));
           continue;
         }
         // Decided once the table has been looked up (ResolveBufferedRows).
-        Remember(batch, r);
+        WidenKeyRange(batch, r);
         for (size_t c = 0; c < batch.num_columns(); ++c) iceberg::AppendValueFrom(buffered_.column(c), batch.column(c), r);
         buffered_keys_.push_back(std::move(key));
         buffered_reread_.push_back(compare ? 1 : 0);
       } else {
         keep[static_cast<size_t>(r)] = 1;  // certainly a change: its old version is found later
-        Remember(batch, r);
+        WidenKeyRange(batch, r);
         written_keys_.push_back(std::move(key));
       }
     }
@@ -536,14 +530,15 @@ Status SyncJob::ResolveBufferedRows() {
                                return Status::OK();
                              }));
   const size_t n = buffered_keys_.size();
+  buffered_.set_num_rows(static_cast<int64_t>(n));
+  const BatchColumns buffered_cols = ColumnsOf(buffered_);
   std::vector<uint8_t> keep(n, 0);
   std::vector<char> ops(n, kInsert);
-  buffered_.set_num_rows(static_cast<int64_t>(n));
   for (size_t i = 0; i < n; ++i) {
     const IndexedRow* old = live(buffered_keys_[i]);
     if (old && buffered_reread_[i]) {
       auto h = table_hash.find({found.files[old->file].file_path, old->pos});
-      if (h != table_hash.end() && h->second == HashOf(buffered_, static_cast<int64_t>(i))) continue;  // unchanged
+      if (h != table_hash.end() && h->second == ContentHash(buffered_cols.hashed, static_cast<int64_t>(i))) continue;  // unchanged
     }
     keep[i] = 1;
     if (old) {

@@ -30,8 +30,8 @@ class PositionDeleteWriter {
  public:
   // `spec` is the table's default spec: only rows of data files written with it can be
   // deleted here (others get Unsupported naming the file: compact the table first).
-  PositionDeleteWriter(std::string table_dir, iceberg::PartitionSpec spec, Schema schema, std::string job_id)
-      : table_dir_(std::move(table_dir)), spec_(std::move(spec)), schema_(std::move(schema)), job_id_(std::move(job_id)) {}
+  PositionDeleteWriter(std::string table_dir, iceberg::PartitionSpec spec, std::string job_id)
+      : table_dir_(std::move(table_dir)), spec_(std::move(spec)), job_id_(std::move(job_id)) {}
 
   Status Add(const RowLocation& row);
   int64_t rows() const { return rows_; }
@@ -43,7 +43,6 @@ class PositionDeleteWriter {
  private:
   std::string table_dir_;
   iceberg::PartitionSpec spec_;
-  Schema schema_;
   std::string job_id_;
   struct PartitionDeletes {
     std::vector<Value> partition;

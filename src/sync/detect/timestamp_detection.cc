@@ -82,11 +82,14 @@ class TimestampDetection final : public CursorDetection {
   }
 
   std::string RereadState() const override {
-    auto* self = const_cast<TimestampDetection*>(this);
-    self->Prune();
-    if (max_reread_rows_ == 0 || remembered_.size() > max_reread_rows_) return "";
+    if (max_reread_rows_ == 0) return "";
+    const int64_t from = NextLowerBound();
     std::vector<uint64_t> hashes;
-    for (const auto& [cursor, hash] : remembered_) hashes.push_back(hash);
+    for (const auto& [cursor, hash] : remembered_) {
+      if (cursor != INT64_MIN && cursor < from) continue;  // fell out of the window meanwhile
+      hashes.push_back(hash);
+    }
+    if (hashes.size() > max_reread_rows_) return "";
     std::sort(hashes.begin(), hashes.end());
     std::string out = "v1:";
     for (uint64_t h : hashes) out += fmt::format("{:016x}", h);
