@@ -1,6 +1,8 @@
 // `icesync run -c sync.yaml`: every table of a pipeline, synced (and imported) in parallel.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <memory>
 
 #include <nlohmann/json.hpp>
 
@@ -8,6 +10,7 @@
 #include "core/temporal.h"
 #include "pipeline/coordinator.h"
 #include "pipeline/pipeline_config.h"
+#include "pipeline/run_board.h"
 #include "sync/progress.h"
 
 namespace icesync::cli {
@@ -35,7 +38,9 @@ constexpr const char* kRunHelp =
     "      detect: timestamp:ModifiedDate       # and lag, detect_deletes, key, mode, partition_by, ...\n"
     "      import: {connection: dst, table: dbo.Customers, strategy: upsert, create: true}\n"
     "\n"
-    "Output: a log line per step on stderr (with UTC time), then a table of results; --json prints\n"
+    "Output: on a terminal a live line per table on stderr (phase, rows, rows/s, time, what it is\n"
+    "doing) below the log; otherwise a log line per step (with UTC time). Then a table of results\n"
+    "on stdout; --json prints\n"
     "{\"tables\": [{name, status (ok|unchanged|failed), rows_extracted, rows_appended,\n"
     "rows_imported, snapshot_id, watermark, duration_s, error}], \"ok\": N, \"failed\": N}.\n"
     "\n"
@@ -97,11 +102,27 @@ int RunPipelineCommand(const RunFlags& f) {
   o.only_tables = SplitNames(f.tables);
   o.jobs = f.jobs;
   o.dry_run = f.dry_run;
-  auto log = [](const std::string& table, const std::string& message) {
-    std::fprintf(stderr, "%s %s: %s\n", NowIso().c_str(), table.c_str(), message.c_str());
+  // On a terminal a live line per table with the log scrolling above it; otherwise (a log
+  // file, a pipe, cron) plain log lines with UTC times.
+  std::unique_ptr<pipeline::RunBoard> board;
+  if (pipeline::IsTerminal(stderr)) {
+    std::vector<std::string> names;
+    for (const pipeline::TableConfig& t : config->tables) {
+      if (o.only_tables.empty() || std::count(o.only_tables.begin(), o.only_tables.end(), t.name)) {
+        names.push_back(t.name);
+      }
+    }
+    board = std::make_unique<pipeline::RunBoard>(stderr, names);
+    o.monitor = board.get();
+  }
+  auto log = [&board](const std::string& table, const std::string& message) {
+    const std::string line = NowIso() + " " + table + ": " + message;
+    if (board) return board->Log(line);
+    std::fprintf(stderr, "%s\n", line.c_str());
     std::fflush(stderr);
   };
   Result<pipeline::RunResult> run = pipeline::RunPipeline(*config, o, log);
+  if (board) board->Stop();
   if (!run.ok()) return ReportError(run.status());
   if (f.json) {
     nlohmann::json tables = nlohmann::json::array();

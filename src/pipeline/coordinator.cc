@@ -92,13 +92,34 @@ Status MaintainTable(const TableConfig& t, const RunLog& log) {
   return Status::OK();
 }
 
+// One table as the monitor (if any) sees it.
+struct TableView {
+  RunMonitor* monitor;
+  const std::string& table;
+  void Phase(const std::string& phase) const {
+    if (monitor) monitor->Phase(table, phase);
+  }
+  // A reporter forwarding a sync's rows and notes to the monitor.
+  std::optional<sync::ProgressReporter> Reporter() const {
+    if (!monitor) return std::nullopt;
+    RunMonitor* m = monitor;
+    const std::string* name = &table;
+    return sync::ProgressReporter(sync::ProgressReporter::Listener{
+        [m, name](const sync::ProgressSnapshot& s) { m->Rows(*name, s.rows); },
+        [m, name](const std::string& note) { m->Note(*name, note); }});
+  }
+};
+
 // One attempt at one table: sync, then import, then maintenance.
-Status RunTableOnce(const TableConfig& t, int jobs, InjectedFailures& inject, TableRunResult& r, const RunLog& log) {
+Status RunTableOnce(const TableConfig& t, int jobs, InjectedFailures& inject, TableRunResult& r, const RunLog& log,
+                    const TableView& view) {
   RETURN_IF_ERROR(inject.Next(t.name));
   sync::SyncOptions so = t.sync;
   so.concurrent_jobs = jobs;
   log(t.name, fmt::format("sync from {} ({}) into {}, detect {}", t.source_connection, so.table, so.target, so.detect));
-  Result<sync::SyncResult> s = sync::Sync(so, nullptr);
+  view.Phase("sync");
+  std::optional<sync::ProgressReporter> progress = view.Reporter();
+  Result<sync::SyncResult> s = sync::Sync(so, progress ? &*progress : nullptr);
   if (!s.ok()) return s.status().WithContext("sync");
   r.status = s->status;
   r.rows_extracted = s->rows_extracted;
@@ -110,7 +131,11 @@ Status RunTableOnce(const TableConfig& t, int jobs, InjectedFailures& inject, Ta
                   ? fmt::format("sync unchanged: {} rows read, nothing new", s->rows_extracted)
                   : fmt::format("sync ok: {} rows read, {} inserted, {} updated, {} deleted, snapshot {}",
                                 s->rows_extracted, s->inserted, s->updated, s->deleted, *s->snapshot_id));
-  if (!t.import) return MaintainTable(t, log).WithContext("maintain");
+  if (!t.import) {
+    if (t.maintain) view.Phase("maintain");
+    return MaintainTable(t, log).WithContext("maintain");
+  }
+  view.Phase("import");
   log(t.name, fmt::format("import into {} ({}), {}", t.import_connection, t.import->table,
                           load::StrategyName(t.import->strategy)));
   Result<load::ImportResult> i = load::Import(*t.import);
@@ -122,6 +147,7 @@ Status RunTableOnce(const TableConfig& t, int jobs, InjectedFailures& inject, Ta
   log(t.name, i->status == "unchanged" ? std::string("import unchanged: the target holds this snapshot")
                                        : fmt::format("import ok: {} rows read, {} inserted, {} updated, {} deleted",
                                                      i->rows_read, i->inserted, i->updated, i->deleted));
+  if (t.maintain) view.Phase("maintain");
   return MaintainTable(t, log).WithContext("maintain");
 }
 
@@ -180,15 +206,18 @@ Result<RunResult> RunPipeline(const PipelineConfig& config, const RunOptions& op
       TableRunResult& r = result.tables[i];
       r.name = t.name;
       const auto start = std::chrono::steady_clock::now();
+      const TableView view{options.monitor, t.name};
       if (options.dry_run) {
+        view.Phase("planning");
         PlanTable(t, r, locked_log);
+        view.Phase(r.status);
         continue;
       }
       for (int attempt = 1;; ++attempt) {
         r = TableRunResult{};
         r.name = t.name;
         r.attempts = attempt;
-        Status st = RunTableOnce(t, jobs, inject, r, locked_log);
+        Status st = RunTableOnce(t, jobs, inject, r, locked_log, view);
         if (st.ok()) break;
         if (attempt >= options.max_attempts || !IsTransient(st)) {
           r.status = "failed";
@@ -200,9 +229,11 @@ Result<RunResult> RunPipeline(const PipelineConfig& config, const RunOptions& op
         const int backoff = options.initial_backoff_ms * (1 << (attempt - 1));
         const int wait_ms = backoff / 2 + static_cast<int>(rng() % static_cast<unsigned>(backoff / 2 + 1));
         locked_log(t.name, fmt::format("attempt {} failed ({}); retrying in {} ms", attempt, st.message(), wait_ms));
+        view.Phase("retrying");
         std::this_thread::sleep_for(std::chrono::milliseconds(wait_ms));
       }
       r.duration_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      view.Phase(r.status);
     }
   };
   std::vector<std::thread> threads;

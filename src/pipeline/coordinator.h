@@ -21,12 +21,27 @@
 
 namespace icesync::pipeline {
 
+// A live view of a run (the terminal board of `icesync run`, run_board.h): told what each
+// table is doing as it changes. Called from the job threads; implementations synchronise.
+class RunMonitor {
+ public:
+  virtual ~RunMonitor() = default;
+  // A new phase: "sync", "import", "maintain", "retrying", "planning", and at the end the
+  // table's status (ok, unchanged, failed, planned). Resets the row count.
+  virtual void Phase(const std::string& table, const std::string& phase) = 0;
+  // Rows the current phase has moved so far (the sync's extract).
+  virtual void Rows(const std::string& table, int64_t rows) = 0;
+  // What the phase is doing now ("looking up 1,024 changed keys").
+  virtual void Note(const std::string& table, const std::string& note) = 0;
+};
+
 struct RunOptions {
   std::vector<std::string> only_tables;  // --tables: run these names only (all when empty)
   int jobs = 2;
   int max_attempts = 3;                  // per table, transient failures included
   int initial_backoff_ms = 500;          // doubled per attempt, with jitter
   bool dry_run = false;
+  RunMonitor* monitor = nullptr;         // a live view, when the caller draws one
 };
 
 struct TableRunResult {

@@ -61,9 +61,14 @@ ProgressReporter::ProgressReporter(Mode mode, std::FILE* out, std::string label,
     : mode_(mode),
       out_(out),
       label_(std::move(label)),
-      interval_(mode == Mode::kTerminal ? std::chrono::milliseconds(100) : log_interval),
+      interval_(mode == Mode::kLog ? log_interval : std::chrono::milliseconds(100)),
       start_(std::chrono::steady_clock::now()),
       last_print_(start_) {}
+
+ProgressReporter::ProgressReporter(Listener listener)
+    : ProgressReporter(Mode::kForward, nullptr, "", std::chrono::milliseconds(100)) {
+  listener_ = std::move(listener);
+}
 
 ProgressSnapshot ProgressReporter::snapshot() const {
   const auto now = std::chrono::steady_clock::now();
@@ -81,6 +86,10 @@ void ProgressReporter::Update(int64_t rows, int64_t bytes) {
 }
 
 void ProgressReporter::Print() {
+  if (mode_ == Mode::kForward) {
+    if (listener_.update) listener_.update(snapshot());
+    return;
+  }
   const std::string line = FormatProgress(snapshot());
   if (mode_ == Mode::kTerminal) {
     // \r + erase-to-end-of-line redraws the status line in place.
@@ -94,6 +103,10 @@ void ProgressReporter::Print() {
 
 void ProgressReporter::Note(const std::string& message) {
   if (mode_ == Mode::kSilent) return;
+  if (mode_ == Mode::kForward) {
+    if (listener_.note) listener_.note(message);
+    return;
+  }
   if (line_open_) {
     std::fputs("\r\x1b[K", out_);
     line_open_ = false;

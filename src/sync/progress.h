@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -32,12 +33,20 @@ class ProgressReporter {
     kSilent,    // --json or --quiet: nothing until the result
     kLog,       // not a terminal: "<label>: <progress>" every log_interval
     kTerminal,  // a terminal: one line redrawn at most 10 times a second
+    kForward,   // prints nothing: updates (at most 10 a second) and notes go to a Listener,
+                // e.g. `icesync run`'s board, which draws a line for each of many jobs
+  };
+  struct Listener {
+    std::function<void(const ProgressSnapshot&)> update;
+    std::function<void(const std::string& note)> note;
   };
   // Terminal when `out` is a TTY, else log lines; silent when `silent`.
   static Mode DetectMode(std::FILE* out, bool silent);
 
   ProgressReporter(Mode mode, std::FILE* out, std::string label,
                    std::chrono::milliseconds log_interval = std::chrono::seconds(5));
+  // Mode::kForward. The listener is called on the job's thread.
+  explicit ProgressReporter(Listener listener);
 
   void SetTotalRows(std::optional<int64_t> total) { total_rows_ = total; }
   // Records the running totals; prints when the mode's interval has passed.
@@ -63,6 +72,7 @@ class ProgressReporter {
   int64_t bytes_ = 0;
   std::optional<int64_t> total_rows_;
   bool line_open_ = false;  // a terminal status line is displayed
+  Listener listener_;       // kForward only
 };
 
 }  // namespace icesync::sync

@@ -6,7 +6,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <regex>
+
 #include "db/connection.h"
+#include "pipeline/terminal_screen.h"
 #include "pipeline/pipeline_config.h"
 #include "testing/export_support.h"
 
@@ -110,6 +113,31 @@ TEST_F(RunTest, AFailingTableDoesNotStopTheOthers) {
   EXPECT_EQ(sj["tables"][0]["rows"], 1) << sj;
   EXPECT_EQ(sj["tables"][0]["watermark"], "2024-02-01T00:00:00.000000") << sj;
   EXPECT_FALSE(sj["tables"][2]["exists"].get<bool>());
+}
+
+// On a terminal (a pseudo-terminal made by script(1), as a user's shell would give): a live
+// line per table that ends showing each table's outcome, below the log; the results table
+// last. Not on a terminal (every other test here): no escape codes at all.
+TEST_F(RunTest, OnATerminalEachTableHasALiveLine) {
+  const std::string run = env() + " " + ShellQuote(icesync::testing::IcesyncBinary()) + " run -c " +
+                          ShellQuote(config()) + " --jobs 2";
+  CommandResult r = icesync::testing::RunCommand("script -qefc " + ShellQuote(run) + " /dev/null");
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;  // the missing table fails
+  const std::vector<std::string> screen = icesync::testing::TerminalScreen(r.out);
+  auto has = [&](const std::string& pattern) {
+    return std::any_of(screen.begin(), screen.end(),
+                       [&](const std::string& line) { return std::regex_search(line, std::regex(pattern)); });
+  };
+  EXPECT_TRUE(has(R"(^customers +ok +\d+:\d\d$)")) << r.out;
+  EXPECT_TRUE(has(R"(^orders +ok +\d+:\d\d$)")) << r.out;
+  EXPECT_TRUE(has(R"(^missing +failed +\d+:\d\d$)")) << r.out;
+  EXPECT_TRUE(has(R"(Z customers: sync ok: 2 rows read)")) << r.out;  // a log line above the board
+  EXPECT_TRUE(has(R"(^2 ok, 1 failed$)")) << r.out;
+  EXPECT_NE(r.out.find("\x1b["), std::string::npos);
+
+  CommandResult plain = Icesync("run -c " + ShellQuote(config()), env());
+  EXPECT_EQ(plain.err.find("\x1b["), std::string::npos) << plain.err;
+  EXPECT_NE(plain.err.find("customers: sync unchanged"), std::string::npos) << plain.err;
 }
 
 TEST_F(RunTest, DryRunCountsWhatEachTableWouldReadAndWritesNothing) {

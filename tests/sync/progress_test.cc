@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <thread>
+#include <vector>
 
 namespace icesync::sync {
 namespace {
@@ -56,6 +58,25 @@ TEST(ProgressTest, SilentModePrintsNothing) {
   p.Finish();
   EXPECT_EQ(std::ftell(f), 0);
   std::fclose(f);
+}
+
+// Forwarding (a pipeline's board): updates at most every 100 ms, the first one after that
+// interval; every note; nothing printed anywhere.
+TEST(ProgressTest, ForwardModeHandsUpdatesAndNotesToTheListener) {
+  std::vector<int64_t> updates;
+  std::vector<std::string> notes;
+  ProgressReporter p(ProgressReporter::Listener{[&](const ProgressSnapshot& s) { updates.push_back(s.rows); },
+                                                [&](const std::string& n) { notes.push_back(n); }});
+  EXPECT_EQ(p.mode(), ProgressReporter::Mode::kForward);
+  p.Update(1, 10);
+  p.Note("indexing keys");
+  EXPECT_TRUE(updates.empty()) << "throttled";
+  std::this_thread::sleep_for(std::chrono::milliseconds(120));
+  p.Update(2, 20);
+  p.Update(3, 30);
+  p.Finish();
+  EXPECT_EQ(updates, std::vector<int64_t>{2});
+  EXPECT_EQ(notes, std::vector<std::string>{"indexing keys"});
 }
 
 }  // namespace
