@@ -11,7 +11,11 @@
 // Points of export and sync: "extract" (after the first batch was written, files open;
 // sync/source_stream.cc), "files-written" (all data and delete files closed, nothing
 // committed), "commit" (manifests and manifest list written, metadata not yet linked into
-// place; iceberg/snapshot_producer.cc, so every commit has it). Maintenance:
+// place; iceberg/snapshot_producer.cc, so every commit has it), "committed" (the new
+// metadata file is current, nothing after it done: version hint, watermark mirror, clean-up;
+// iceberg/filesystem_catalog.cc). Import: "import-staging" (after each staged batch),
+// "import-staged" (all staged, nothing applied), "import-applied" (merged and the state row
+// written, the transaction not yet committed; load/importer.cc). Maintenance:
 // "expire-committed" (expired snapshots dropped from the metadata, their files not yet
 // deleted; sync/maintain/snapshot_expiry.cc). It lives in core so that every
 // layer can name its points. Unset variables cost one getenv per call site.

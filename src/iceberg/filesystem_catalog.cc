@@ -12,6 +12,7 @@
 #include <sstream>
 #include <thread>
 
+#include "core/crash_point.h"
 #include "core/durable_file.h"
 
 namespace icesync::iceberg {
@@ -58,10 +59,19 @@ bool ReadSmallFile(const fs::path& p, std::string* out) {
   return true;
 }
 
-// Replaces version-hint.text. Best effort: a stale or missing hint is tolerated by loading,
-// so failure here does not fail the commit.
+// Points version-hint.text at `version`, or at a later version that already exists. Best
+// effort: our loading tolerates a stale or missing hint, so failure here fails nothing. Other
+// engines (icebird, DuckDB) read the hint and trust it, though, so after writing it looks again:
+// a slower writer that rewrites the hint after a faster writer committed v(N+1) puts it forward
+// again instead of leaving it behind; the hint only ever settles on the newest version.
 void WriteVersionHint(const std::string& metadata_dir, int version) {
-  (void)ReplaceFile(metadata_dir + "/" + kHintFile, std::to_string(version));
+  std::error_code ec;
+  for (;;) {
+    if (!ReplaceFile(metadata_dir + "/" + kHintFile, std::to_string(version)).ok()) return;
+    const int written = version;
+    while (fs::exists(fs::path(metadata_dir) / VersionFileName(version + 1), ec)) ++version;
+    if (version == written) return;
+  }
 }
 
 // Creates metadata/vN.metadata.json with `contents` iff no such file exists. Returns
@@ -98,7 +108,11 @@ Result<Table> LoadTableDir(const std::string& table_dir_arg) {
       int n = std::stoi(hint);
       if (fs::exists(md / VersionFileName(n), ec)) {
         // The hint may be stale (written after the commit, possibly by a slower writer).
+        const int hinted = n;
         while (fs::exists(md / VersionFileName(n + 1), ec)) ++n;
+        // A writer killed between its commit and its hint leaves the hint behind; repair it here
+        // (the next load of any icesync command) so that engines which trust it see the commit.
+        if (n != hinted) WriteVersionHint(md.string(), n);
         return LoadVersion(table_dir, md / VersionFileName(n), n);
       }
     } else {
@@ -188,6 +202,7 @@ Result<Table> CommitTable(const std::string& table_dir, const MetadataUpdate& up
     const int version = base.version + 1;
     Status st = WriteVersionExclusive(md, version, SerializeTableMetadata(next));
     if (st.ok()) {
+      CrashPoint("committed");
       WriteVersionHint(md, version);
       Table t;
       t.table_dir = base.table_dir;

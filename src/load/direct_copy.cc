@@ -58,7 +58,9 @@ Result<std::optional<MergeCounts>> CopyInTransaction(const DirectCopyInput& in, 
   *method = loader->method();
   Status loaded = read_rows([&](const RecordBatch& batch) -> Status {
     *rows_read += batch.num_rows();
-    return loader->Append(batch);
+    RETURN_IF_ERROR(loader->Append(batch));
+    CrashPoint("import-staging");  // mid-COPY: the rows so far are in the open transaction
+    return Status::OK();
   });
   if (loaded.ok()) loaded = loader->Finish().status();
   if (!loaded.ok() && in.strategy == Strategy::kUpsert &&

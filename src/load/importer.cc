@@ -118,7 +118,9 @@ Status ImportJob::StageRows(const iceberg::Table& table, const NetChange& change
   RETURN_IF_ERROR(rows_->Begin());
   RETURN_IF_ERROR(ReadRows(table, change, staged, [&](const RecordBatch& batch) -> Status {
     result_.rows_read += batch.num_rows();
-    return rows_->Append(batch);
+    RETURN_IF_ERROR(rows_->Append(batch));
+    CrashPoint("import-staging");  // a batch staged, more to come (when there is more)
+    return Status::OK();
   }));
   ASSIGN_OR_RETURN(int64_t stored, rows_->Finish());
   if (stored != result_.rows_read) {

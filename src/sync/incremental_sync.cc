@@ -67,6 +67,9 @@ class SyncJob {
   Status ResolveBufferedRows();
   Status DetectDeletes();
   Result<SyncResult> Commit();
+  // A run that finds nothing to do rewrites a mirror that a kill after the last commit left
+  // stale or missing.
+  void RepairWatermarkMirror(const SyncResult& r) const;
 
   // Writes the rows of `batch` (source columns) whose keep byte is set, with their changelog
   // operation (ops[i]) in changelog mode.
@@ -639,6 +642,7 @@ Result<SyncResult> SyncJob::Commit() {
   if (base_ && files.empty() && delete_files.empty()) {
     r.status = "unchanged";
     r.watermark = previous_ ? previous_->value : watermark;
+    RepairWatermarkMirror(r);
     return r;
   }
 
@@ -700,6 +704,21 @@ Result<SyncResult> SyncJob::Commit() {
   // Only a mirror for people and tools: the commit above is what counts.
   (void)WriteWatermarkMirror(warehouse_, mirror);
   return r;
+}
+
+void SyncJob::RepairWatermarkMirror(const SyncResult& r) const {
+  if (!previous_ || !base_) return;
+  if (MirroredSnapshotId(warehouse_, r.table) == previous_->snapshot_id) return;
+  const iceberg::Snapshot* snapshot = base_->metadata.SnapshotById(previous_->snapshot_id);
+  if (snapshot == nullptr) return;
+  WatermarkRecord mirror{r.table,
+                         previous_->detect,
+                         previous_->mode,
+                         previous_->value,
+                         previous_->snapshot_id,
+                         snapshot->SummaryInt(iceberg::summary::kAddedRecords),
+                         IsoNow()};
+  (void)WriteWatermarkMirror(warehouse_, mirror);
 }
 
 Result<SyncResult> SyncJob::PlanOnly() {

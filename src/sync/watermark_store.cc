@@ -1,6 +1,7 @@
 #include "sync/watermark_store.h"
 
 #include <filesystem>
+#include <fstream>
 
 #include <nlohmann/json.hpp>
 
@@ -21,6 +22,14 @@ Status WriteWatermarkMirror(const std::string& warehouse, const WatermarkRecord&
                       {"watermark", r.watermark}, {"snapshot_id", r.snapshot_id}, {"rows", r.rows},
                       {"synced_at", r.synced_at}};
   return ReplaceFile(path, j.dump(2) + "\n");
+}
+
+std::optional<int64_t> MirroredSnapshotId(const std::string& warehouse, const std::string& table) {
+  std::ifstream in(WatermarkMirrorPath(warehouse, table));
+  if (!in) return std::nullopt;
+  nlohmann::json j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object() || !j.contains("snapshot_id") || !j["snapshot_id"].is_number_integer()) return std::nullopt;
+  return j["snapshot_id"].get<int64_t>();
 }
 
 }  // namespace icesync::sync

@@ -4,8 +4,10 @@
 //   {"table", "detect", "mode", "watermark", "snapshot_id", "rows", "synced_at"}
 // Written after each committed sync (temp file + rename). It is never read back as truth: the
 // watermark in force is the one in the table's snapshot summaries (watermark.h), so a stale or
-// missing mirror (a crash between commit and mirror) changes nothing.
+// missing mirror (a crash between commit and mirror) changes nothing, and the next sync that
+// finds nothing to do puts it right (then `rows` is the snapshot's added-records).
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "core/status.h"
@@ -24,5 +26,7 @@ struct WatermarkRecord {
 
 std::string WatermarkMirrorPath(const std::string& warehouse, const std::string& table);
 Status WriteWatermarkMirror(const std::string& warehouse, const WatermarkRecord& record);
+// The snapshot id the mirror names; nullopt when it is missing or unreadable.
+std::optional<int64_t> MirroredSnapshotId(const std::string& warehouse, const std::string& table);
 
 }  // namespace icesync::sync

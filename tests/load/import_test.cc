@@ -379,7 +379,7 @@ TEST_P(ImportTest, KillDuringStagingOrApplyLeavesTheOldSnapshot) {
   Import("upsert", "--create");
   const std::string before = TargetRows(url_, "items");
   CommitRowDelta(table_dir(), {1, 2, 3}, Items({2, 31, 32}, "v2"));
-  for (const char* point : {"import-staged", "import-applied"}) {
+  for (const char* point : {"import-staging", "import-staged", "import-applied"}) {
     SCOPED_TRACE(point);
     CommandResult killed = RunImport(warehouse(), "shop.items", url_, "items", "--strategy upsert",
                                      std::string("ICESYNC_CRASH_AT=") + point);
@@ -403,7 +403,7 @@ TEST_P(ImportTest, KillDuringStagingOrApplyLeavesTheOldSnapshot) {
 TEST_P(ImportTest, KillDuringAFullImportLeavesTheTargetAsItWas) {
   ExportItems(Items(Range(1, 30), "v1"));
   if (HasFatalFailure()) return;
-  for (const char* point : {"import-staged", "import-applied"}) {
+  for (const char* point : {"import-staging", "import-staged", "import-applied"}) {
     SCOPED_TRACE(point);
     CommandResult killed = RunImport(warehouse(), "shop.items", url_, "items", "--strategy replace --create",
                                      std::string("ICESYNC_CRASH_AT=") + point);
