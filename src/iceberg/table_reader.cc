@@ -101,6 +101,32 @@ Result<const EqualityDeletes*> TableReader::LoadEqualityDeletes(const ScanFile& 
   return raw;
 }
 
+Status TableReader::CollectDeletes(const FileScanTask& task, std::vector<int64_t>* positions,
+                                   std::vector<const EqualityDeletes*>* equality) {
+  for (const ScanFile& del : task.deletes) {
+    if (del.content() == FileContent::kPositionDeletes) {
+      ASSIGN_OR_RETURN(const PositionDeletes* pd, LoadPositionDeletes(del));
+      std::vector<int64_t> mine = pd->PositionsFor(task.data.path());
+      positions->insert(positions->end(), mine.begin(), mine.end());
+    } else if (del.content() == FileContent::kEqualityDeletes) {
+      ASSIGN_OR_RETURN(const EqualityDeletes* ed, LoadEqualityDeletes(del));
+      equality->push_back(ed);
+    }
+  }
+  std::sort(positions->begin(), positions->end());
+  return Status::OK();
+}
+
+Result<std::vector<int64_t>> TableReader::DeletedPositions(const FileScanTask& task) {
+  std::vector<int64_t> positions;
+  std::vector<const EqualityDeletes*> equality;
+  RETURN_IF_ERROR(CollectDeletes(task, &positions, &equality));
+  if (!equality.empty()) {
+    return Unsupported("{}: equality deletes apply; read it with ReadTask", task.data.path());
+  }
+  return positions;
+}
+
 Result<bool> TableReader::ReadTask(const FileScanTask& task, const BatchSink& sink) {
   return ReadTask(task, [&](const RecordBatch& batch, const std::vector<int64_t>&) { return sink(batch); });
 }
@@ -112,17 +138,7 @@ Result<bool> TableReader::ReadTask(const FileScanTask& task, const PositionedBat
   // Deletes that apply, loaded (and cached) first.
   std::vector<int64_t> positions;
   std::vector<const EqualityDeletes*> equality;
-  for (const ScanFile& del : task.deletes) {
-    if (del.content() == FileContent::kPositionDeletes) {
-      ASSIGN_OR_RETURN(const PositionDeletes* pd, LoadPositionDeletes(del));
-      std::vector<int64_t> mine = pd->PositionsFor(data.path());
-      positions.insert(positions.end(), mine.begin(), mine.end());
-    } else if (del.content() == FileContent::kEqualityDeletes) {
-      ASSIGN_OR_RETURN(const EqualityDeletes* ed, LoadEqualityDeletes(del));
-      equality.push_back(ed);
-    }
-  }
-  std::sort(positions.begin(), positions.end());
+  RETURN_IF_ERROR(CollectDeletes(task, &positions, &equality));
 
   // Read the scan schema's fields plus any equality column the scan schema lacks.
   std::vector<Field> wanted = schema_->fields();

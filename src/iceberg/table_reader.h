@@ -37,7 +37,15 @@ class TableReader {
   // Every row of the scan in one batch (tests and small tables).
   Result<RecordBatch> ReadAll();
 
+  // The positions of `task`'s data file that its position deletes remove, sorted (for readers
+  // that read the file themselves). Unsupported when equality deletes apply to it: those need
+  // the rows' values.
+  Result<std::vector<int64_t>> DeletedPositions(const FileScanTask& task);
+
  private:
+  // The deletes that apply to `task`'s data file: sorted deleted positions and equality deletes.
+  Status CollectDeletes(const FileScanTask& task, std::vector<int64_t>* positions,
+                        std::vector<const EqualityDeletes*>* equality);
   Result<const PositionDeletes*> LoadPositionDeletes(const ScanFile& delete_file);
   Result<const EqualityDeletes*> LoadEqualityDeletes(const ScanFile& delete_file);
   // The table's field with this id, from the scan schema or else any schema of the table.

@@ -221,12 +221,13 @@ int64_t ParquetWriter::estimated_file_size() const {
   return n;
 }
 
-Result<FileMetrics> ParquetWriter::Close() {
+Result<FileMetrics> ParquetWriter::Close(std::vector<KeyValue> footer_entries) {
   if (closed_) return InvalidArgument("writing {}: the writer is already closed or aborted", path_);
   Status st = WaitForEncoding();
   if (st.ok()) st = FlushRowGroup();
   if (!st.ok()) return Fail(std::move(st));
   metadata_.num_rows = num_rows_;
+  for (KeyValue& kv : footer_entries) metadata_.key_value_metadata.push_back(std::move(kv));
   std::string footer = SerializeFileMetaData(metadata_);
   uint32_t len = static_cast<uint32_t>(footer.size());
   char len_bytes[4];

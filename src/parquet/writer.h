@@ -92,7 +92,8 @@ class ParquetWriter {
   // next Write, WriteAsync or Close, which abort the file as Write would.
   Status WriteAsync(RecordBatch* batch);
   // Writes the last row group and the footer, and makes the file visible at its path.
-  Result<FileMetrics> Close();
+  // `footer_entries` join WriterOptions::key_value_metadata (values known only at the end).
+  Result<FileMetrics> Close(std::vector<KeyValue> footer_entries = {});
   // Discards everything written; no file remains. Implied by destruction before Close().
   void Abort();
 

@@ -1,23 +1,48 @@
 #include "sync/parquet_file_sink.h"
 
+#include <optional>
+
 #include <fmt/format.h>
 
 #include "parquet/writer.h"
+#include "sync/key_runs.h"
 
 namespace icesync::sync {
 
 namespace {
 
+// The column of the schema's single integer identifier field, whose key runs the footer gets
+// (sync/key_runs.h); nullopt for other keys.
+std::optional<size_t> KeyRunsColumn(const Schema& schema) {
+  if (schema.identifier_field_ids().size() != 1) return std::nullopt;
+  for (size_t i = 0; i < schema.num_fields(); ++i) {
+    const Field& f = schema.field(i);
+    if (f.id != schema.identifier_field_ids()[0]) continue;
+    if (f.type.id() == TypeId::kInt64 || f.type.id() == TypeId::kInt32) return i;
+  }
+  return std::nullopt;
+}
+
 class ParquetFileSink : public DataFileSink {
  public:
-  ParquetFileSink(std::unique_ptr<parquet::ParquetWriter> writer, std::string uri)
-      : writer_(std::move(writer)), uri_(std::move(uri)) {}
+  ParquetFileSink(std::unique_ptr<parquet::ParquetWriter> writer, std::string uri, std::optional<size_t> key_column,
+                  int key_field_id)
+      : writer_(std::move(writer)), uri_(std::move(uri)), key_column_(key_column) {
+    if (key_column_) key_runs_.emplace(key_field_id);
+  }
 
-  Status Write(const RecordBatch& batch) override { return writer_->Write(batch); }
+  Status Write(const RecordBatch& batch) override {
+    if (key_runs_) key_runs_->Add(batch.column(*key_column_));
+    return writer_->Write(batch);
+  }
   int64_t EstimatedSize() const override { return writer_->estimated_file_size(); }
 
   Result<iceberg::DataFile> Close() override {
-    ASSIGN_OR_RETURN(parquet::FileMetrics m, writer_->Close());
+    std::vector<parquet::KeyValue> footer;
+    if (key_runs_) {
+      if (std::optional<std::string> runs = key_runs_->Encode()) footer.push_back({kKeyRunsFooterKey, *runs});
+    }
+    ASSIGN_OR_RETURN(parquet::FileMetrics m, writer_->Close(std::move(footer)));
     iceberg::DataFile f;
     f.content = iceberg::FileContent::kData;
     f.file_path = uri_;
@@ -38,6 +63,8 @@ class ParquetFileSink : public DataFileSink {
  private:
   std::unique_ptr<parquet::ParquetWriter> writer_;
   std::string uri_;
+  std::optional<size_t> key_column_;
+  std::optional<KeyRunsBuilder> key_runs_;
 };
 
 // Decodes one UTF-8 sequence at s[*i] (advancing *i); invalid bytes decode as themselves.
@@ -95,11 +122,14 @@ Result<DataFileSinkFactory> ParquetSinkFactory(std::shared_ptr<const Schema> sch
   wo.row_group_size = options.row_group_size;
   wo.threads = options.threads;
   std::shared_ptr<const Schema> file_schema = WithParquetColumnNames(schema);
-  return DataFileSinkFactory([file_schema, wo](const std::string& local_path,
-                                               const std::string& uri) -> Result<std::unique_ptr<DataFileSink>> {
+  const std::optional<size_t> key_column = KeyRunsColumn(*schema);
+  const int key_field_id = key_column ? schema->field(*key_column).id : 0;
+  return DataFileSinkFactory([file_schema, wo, key_column, key_field_id](
+                                 const std::string& local_path,
+                                 const std::string& uri) -> Result<std::unique_ptr<DataFileSink>> {
     ASSIGN_OR_RETURN(std::unique_ptr<parquet::ParquetWriter> w,
                      parquet::ParquetWriter::Open(local_path, file_schema, wo));
-    return std::unique_ptr<DataFileSink>(new ParquetFileSink(std::move(w), uri));
+    return std::unique_ptr<DataFileSink>(new ParquetFileSink(std::move(w), uri, key_column, key_field_id));
   });
 }
 

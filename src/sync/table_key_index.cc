@@ -1,16 +1,18 @@
 #include "sync/table_key_index.h"
 
 #include <algorithm>
-#include <bit>
 #include <cstring>
 #include <map>
 #include <set>
+#include <thread>
 
 #include <fmt/format.h>
 
 #include "iceberg/delete_filter.h"
 #include "iceberg/scan_planner.h"
 #include "iceberg/table_reader.h"
+#include "sync/int_key_scan.h"
+#include "sync/int_key_set.h"
 
 namespace icesync::sync {
 
@@ -25,46 +27,6 @@ uint64_t Fnv1a(std::string_view s) {
   return h;
 }
 
-// A set of integers probed once per row of a key column: open addressing with linear probing
-// in a power-of-two table at most half full, Fibonacci hashing. A probe is a multiply, a
-// shift and usually one cache line (std::unordered_set divides by a prime and chases a node).
-class IntKeySet {
- public:
-  explicit IntKeySet(size_t n) {
-    size_t cap = 16;
-    while (cap < 2 * n) cap <<= 1;
-    slots_.assign(cap, kEmpty);
-    shift_ = 64 - static_cast<int>(std::countr_zero(cap));
-  }
-  void Insert(int64_t v) {
-    if (v == kEmpty) {
-      has_empty_value_ = true;
-      return;
-    }
-    for (size_t i = Slot(v);; i = (i + 1) & (slots_.size() - 1)) {
-      if (slots_[i] == v) return;
-      if (slots_[i] == kEmpty) {
-        slots_[i] = v;
-        return;
-      }
-    }
-  }
-  bool Contains(int64_t v) const {
-    if (v == kEmpty) return has_empty_value_;
-    for (size_t i = Slot(v);; i = (i + 1) & (slots_.size() - 1)) {
-      if (slots_[i] == v) return true;
-      if (slots_[i] == kEmpty) return false;
-    }
-  }
-
- private:
-  static constexpr int64_t kEmpty = INT64_MIN;
-  size_t Slot(int64_t v) const { return static_cast<size_t>((static_cast<uint64_t>(v) * 0x9E3779B97F4A7C15ull) >> shift_); }
-  std::vector<int64_t> slots_;
-  int shift_ = 0;
-  bool has_empty_value_ = false;
-};
-
 RowLocation LocationOf(const iceberg::ScanFile& file, int64_t pos) {
   return RowLocation{file.path(), pos, file.spec_id, file.file.partition};
 }
@@ -73,6 +35,13 @@ Result<const Field*> FieldById(const Schema& schema, int id) {
   const Field* f = schema.FindFieldById(id);
   if (f == nullptr) return InvalidArgument("field id {} is not in the table's schema", id);
   return f;
+}
+
+Status DuplicateKey(const std::string& key_names, const iceberg::Table& table, const KeyIndex& index, uint32_t a,
+                    uint32_t b) {
+  return InvalidArgument("the key ({}) is not unique in table {}: two live rows hold the same key (in {} and {}); a "
+                         "mirror sync needs a unique key (--key)",
+                         key_names, table.table_dir, index.files[a].file_path, index.files[b].file_path);
 }
 
 }  // namespace
@@ -127,6 +96,7 @@ Result<KeyIndex> IndexTableKeys(const iceberg::Table& table, const Schema& row_s
   // A single integer key (the common case) is tested as a number before any key string is
   // built: the scan of a large table's key column then costs a hash probe per row.
   std::optional<IntKeySet> wanted_ints;
+  std::vector<int64_t> sorted_wanted;  // the same keys, ascending
   const bool int_key = key_columns.size() == 1 && (fields[key_columns[0]].type.id() == TypeId::kInt64 ||
                                                    fields[key_columns[0]].type.id() == TypeId::kInt32);
   const std::vector<int64_t>* sorted_ints = int_key ? filter.sorted_ints : nullptr;
@@ -139,18 +109,51 @@ Result<KeyIndex> IndexTableKeys(const iceberg::Table& table, const Schema& row_s
         int64_t v;
         std::memcpy(&v, k.data() + 1, 8);
         wanted_ints->Insert(v);
+        sorted_wanted.push_back(v);
       } else {
         int32_t v;
         std::memcpy(&v, k.data() + 1, 4);
         wanted_ints->Insert(v);
+        sorted_wanted.push_back(v);
       }
     }
+    std::sort(sorted_wanted.begin(), sorted_wanted.end());
   }
   plan.schema = Schema(fields, row_schema.schema_id());
   iceberg::TableReader reader(table, plan, false);
+  // The lean path (sync/int_key_scan.h): only the key column is read, and nothing is kept per
+  // row but the wanted ones.
+  const bool lean = wanted_ints && fields.size() == 1 && !filter.absent;
+  const iceberg::TableFileMapper mapper = table.FileMapper(false);
+  const int threads = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 4u));
   for (const iceberg::FileScanTask& task : plan.tasks) {
     const uint32_t file_index = static_cast<uint32_t>(index.files.size());
     index.files.push_back(LocationOf(task.data, 0));
+    if (lean) {
+      Result<std::vector<int64_t>> deleted = reader.DeletedPositions(task);
+      if (deleted.ok()) {
+        ASSIGN_OR_RETURN(std::string local, mapper.ToLocal(task.data.path()));
+        ASSIGN_OR_RETURN(std::optional<std::vector<FoundIntKey>> found,
+                         ScanIntKeys(local, fields[0], *wanted_ints, sorted_wanted, *deleted, prune, threads));
+        if (found) {
+          const size_t width = fields[0].type.id() == TypeId::kInt64 ? 8 : 4;
+          for (const FoundIntKey& f : *found) {
+            std::string k(1, '\1');
+            if (width == 8) {
+              k.append(reinterpret_cast<const char*>(&f.key), 8);
+            } else {
+              const int32_t narrow = static_cast<int32_t>(f.key);
+              k.append(reinterpret_cast<const char*>(&narrow), 4);
+            }
+            auto [it, inserted] = index.rows.try_emplace(std::move(k), IndexedRow{file_index, f.pos, 0, {}, {}});
+            if (!inserted) return DuplicateKey(key_names, table, index, it->second.file, file_index);
+          }
+          continue;
+        }
+      } else if (deleted.status().code() != ErrorCode::kUnsupported) {
+        return deleted.status();
+      }
+    }
     ASSIGN_OR_RETURN(bool more, reader.ReadTask(task, [&](const RecordBatch& batch,
                                                           const std::vector<int64_t>& positions) -> Result<bool> {
       std::vector<const ColumnVector*> key;
@@ -182,12 +185,7 @@ Result<KeyIndex> IndexTableKeys(const iceberg::Table& table, const Schema& row_s
         if (!hashed.empty()) row.content_hash = ContentHash(hashed, r);
         auto [it, inserted] = index.rows.try_emplace(std::move(k), row);
         if (inserted) continue;
-        if (!options.latest_by_field_id) {
-          return InvalidArgument("the key ({}) is not unique in table {}: two live rows hold the same key (in {} "
-                                 "and {}); a mirror sync needs a unique key (--key)",
-                                 key_names, table.table_dir, index.files[it->second.file].file_path,
-                                 index.files[row.file].file_path);
-        }
+        if (!options.latest_by_field_id) return DuplicateKey(key_names, table, index, it->second.file, row.file);
         if (row.order > it->second.order) it->second = std::move(row);
       }
       return true;
