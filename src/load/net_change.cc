@@ -8,6 +8,8 @@
 #include "iceberg/data_file_projection.h"
 #include "iceberg/delete_filter.h"
 #include "iceberg/incremental_planner.h"
+#include "iceberg/key_runs.h"
+#include "parquet/parquet_reader.h"
 
 namespace icesync::load {
 
@@ -63,6 +65,37 @@ struct DeletedRow {
   int64_t at_us;
   bool operator<(const DeletedRow& o) const { return pos < o.pos; }
 };
+
+// The keys of `rows` (sorted) from the key runs in the data file's footer (iceberg/key_runs.h),
+// when the key is one integer column stored as such and the file has runs: the file's rows
+// are then not read at all. nullopt otherwise.
+Result<std::optional<ColumnVector>> KeysFromFooter(const std::string& local, const std::vector<Field>& key_fields,
+                                                   const std::vector<DeletedRow>& rows) {
+  if (key_fields.size() != 1) return std::optional<ColumnVector>();
+  const DataType& type = key_fields[0].type;
+  if (type.id() != TypeId::kInt64 && type.id() != TypeId::kInt32) return std::optional<ColumnVector>();
+  ASSIGN_OR_RETURN(std::unique_ptr<parquet::ParquetReader> reader, parquet::ParquetReader::Open(local));
+  const Field* stored = reader->schema()->FindFieldById(key_fields[0].id);
+  if (stored == nullptr || stored->type.id() != type.id()) return std::optional<ColumnVector>();
+  std::optional<iceberg::KeyRuns> runs =
+      iceberg::FooterKeyRuns(reader->key_value_metadata(), reader->num_rows(), key_fields[0].id);
+  if (!runs) return std::optional<ColumnVector>();
+  std::vector<int64_t> positions;
+  positions.reserve(rows.size());
+  for (const DeletedRow& r : rows) positions.push_back(r.pos);
+  std::optional<std::vector<int64_t>> keys = runs->KeysAt(positions);
+  if (!keys) return std::optional<ColumnVector>();  // a position past the end: the read reports it
+  ColumnVector out(type);
+  out.Reserve(static_cast<int64_t>(keys->size()));
+  for (int64_t k : *keys) {
+    if (type.id() == TypeId::kInt64) {
+      out.Append(k);
+    } else {
+      out.Append(static_cast<int32_t>(k));
+    }
+  }
+  return std::optional<ColumnVector>(std::move(out));
+}
 
 // Position-delete files: (data file path, pos) rows, grouped by data file.
 Status CollectPositions(const iceberg::Table& table, const NetChange& change,
@@ -171,6 +204,12 @@ Status ReadDeletedKeys(const iceberg::Table& table, const NetChange& change, con
   for (auto& [path, rows] : by_path) {
     std::sort(rows.begin(), rows.end());
     ASSIGN_OR_RETURN(std::string local, mapper.ToLocal(path));
+    ASSIGN_OR_RETURN(std::optional<ColumnVector> footer_keys, KeysFromFooter(local, key_fields, rows));
+    if (footer_keys) {
+      const std::vector<const ColumnVector*> key = {&*footer_keys};
+      for (size_t i = 0; i < rows.size(); ++i) RETURN_IF_ERROR(out.Add(key, static_cast<int64_t>(i), rows[i].at_us));
+      continue;
+    }
     size_t next = 0;
     ASSIGN_OR_RETURN(iceberg::ProjectedFile projected,
                      iceberg::ReadProjected(local, key_fields, [&](RecordBatch&& batch, int64_t first) -> Status {

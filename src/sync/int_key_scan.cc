@@ -4,7 +4,7 @@
 #include <thread>
 
 #include "parquet/parquet_reader.h"
-#include "sync/key_runs.h"
+#include "iceberg/key_runs.h"
 
 namespace icesync::sync {
 
@@ -50,10 +50,8 @@ Result<std::optional<std::vector<FoundIntKey>>> ScanIntKeys(const std::string& l
   if (stored == nullptr) return std::optional<std::vector<FoundIntKey>>(std::move(found));  // the file predates the key
   if (stored->type.id() != key.type.id()) return std::optional<std::vector<FoundIntKey>>();
   auto live = [&](int64_t pos) { return !std::binary_search(deleted.begin(), deleted.end(), pos); };
-  for (const parquet::KeyValue& kv : reader->key_value_metadata()) {
-    if (kv.key != kKeyRunsFooterKey || !kv.value) continue;
-    std::optional<KeyRuns> runs = KeyRuns::Decode(*kv.value, reader->num_rows());
-    if (!runs || runs->field_id != key.id) break;
+  if (std::optional<iceberg::KeyRuns> runs =
+          iceberg::FooterKeyRuns(reader->key_value_metadata(), reader->num_rows(), key.id)) {
     for (const auto& [k, pos] : runs->Find(sorted_wanted)) {
       if (live(pos)) found.push_back({k, pos});
     }

@@ -27,7 +27,7 @@ struct FoundIntKey {
 // The rows of the Parquet file at `local_path` whose field `key` (an int or long, as the file
 // stores it) is in `wanted` (also given as `sorted_wanted`: ascending, distinct), skipping
 // `deleted` positions (sorted) and row groups that `prune` rules out. A file whose footer
-// has key runs (sync/key_runs.h) is answered from them without reading its rows. nullopt
+// has key runs (iceberg/key_runs.h) is answered from them without reading its rows. nullopt
 // when the file does not store the key as `key.type` (a promoted column): the caller then
 // reads it the general way. Threads: at most `threads` (row groups are dealt out among them).
 Result<std::optional<std::vector<FoundIntKey>>> ScanIntKeys(const std::string& local_path, const Field& key,

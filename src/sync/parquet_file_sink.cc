@@ -5,14 +5,14 @@
 #include <fmt/format.h>
 
 #include "parquet/writer.h"
-#include "sync/key_runs.h"
+#include "iceberg/key_runs.h"
 
 namespace icesync::sync {
 
 namespace {
 
 // The column of the schema's single integer identifier field, whose key runs the footer gets
-// (sync/key_runs.h); nullopt for other keys.
+// (iceberg/key_runs.h); nullopt for other keys.
 std::optional<size_t> KeyRunsColumn(const Schema& schema) {
   if (schema.identifier_field_ids().size() != 1) return std::nullopt;
   for (size_t i = 0; i < schema.num_fields(); ++i) {
@@ -40,7 +40,7 @@ class ParquetFileSink : public DataFileSink {
   Result<iceberg::DataFile> Close() override {
     std::vector<parquet::KeyValue> footer;
     if (key_runs_) {
-      if (std::optional<std::string> runs = key_runs_->Encode()) footer.push_back({kKeyRunsFooterKey, *runs});
+      if (std::optional<std::string> runs = key_runs_->Encode()) footer.push_back({iceberg::kKeyRunsFooterKey, *runs});
     }
     ASSIGN_OR_RETURN(parquet::FileMetrics m, writer_->Close(std::move(footer)));
     iceberg::DataFile f;
@@ -64,7 +64,7 @@ class ParquetFileSink : public DataFileSink {
   std::unique_ptr<parquet::ParquetWriter> writer_;
   std::string uri_;
   std::optional<size_t> key_column_;
-  std::optional<KeyRunsBuilder> key_runs_;
+  std::optional<iceberg::KeyRunsBuilder> key_runs_;
 };
 
 // Decodes one UTF-8 sequence at s[*i] (advancing *i); invalid bytes decode as themselves.

@@ -1,7 +1,7 @@
-// Key runs (sync/key_runs.h) and the table's key lookup that uses them: the positions found
+// Key runs (iceberg/key_runs.h) and the table's key lookup that uses them: the positions found
 // from a footer's runs, and from the lean key-column scan, are the ones the general row reader
 // finds (IndexTableKeys with a hashed column reads whole rows through iceberg::TableReader).
-#include "sync/key_runs.h"
+#include "iceberg/key_runs.h"
 
 #include <gtest/gtest.h>
 
@@ -18,6 +18,9 @@
 namespace icesync::sync {
 namespace {
 
+using iceberg::KeyRuns;
+using iceberg::KeyRunsBuilder;
+using iceberg::kKeyRunsFooterKey;
 using testing::CommandResult;
 using testing::ExportFixture;
 using testing::ShellQuote;
@@ -45,6 +48,15 @@ TEST(KeyRunsTest, RunsFollowTheKeysInWriteOrderAndFindPositions) {
   auto found = runs->Find({4, 5, 29, 30, 100, 139, 140});
   std::sort(found.begin(), found.end());
   EXPECT_EQ(found, (std::vector<std::pair<int64_t, int64_t>>{{5, 40}, {29, 64}, {100, 0}, {139, 39}}));
+}
+
+TEST(KeyRunsTest, KeysAtPositionsWalkTheRuns) {
+  std::optional<KeyRuns> runs = KeyRuns::Decode("1;7;100:40,5:25", 65);
+  ASSERT_TRUE(runs);
+  EXPECT_EQ(runs->KeysAt({0, 39, 40, 41, 64}), (std::vector<int64_t>{100, 139, 5, 6, 29}));
+  EXPECT_EQ(runs->KeysAt({}), std::vector<int64_t>{});
+  EXPECT_FALSE(runs->KeysAt({3, 65}));  // past the end
+  EXPECT_FALSE(runs->KeysAt({-1}));
 }
 
 TEST(KeyRunsTest, NoEntryWhenItWouldNotPay) {

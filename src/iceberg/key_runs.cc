@@ -1,11 +1,11 @@
-#include "sync/key_runs.h"
+#include "iceberg/key_runs.h"
 
 #include <algorithm>
 #include <charconv>
 
 #include <fmt/format.h>
 
-namespace icesync::sync {
+namespace icesync::iceberg {
 
 void KeyRunsBuilder::Add(const ColumnVector& column) {
   if (abandoned_) return;
@@ -93,4 +93,28 @@ std::vector<std::pair<int64_t, int64_t>> KeyRuns::Find(const std::vector<int64_t
   return found;
 }
 
-}  // namespace icesync::sync
+std::optional<std::vector<int64_t>> KeyRuns::KeysAt(const std::vector<int64_t>& sorted_positions) const {
+  std::vector<int64_t> keys;
+  keys.reserve(sorted_positions.size());
+  size_t run = 0;
+  int64_t run_start = 0;  // position of runs[run]'s first row
+  for (int64_t pos : sorted_positions) {
+    if (pos < 0) return std::nullopt;
+    while (run < runs.size() && pos >= run_start + runs[run].length) run_start += runs[run++].length;
+    if (run == runs.size()) return std::nullopt;
+    keys.push_back(runs[run].first_key + (pos - run_start));
+  }
+  return keys;
+}
+
+std::optional<KeyRuns> FooterKeyRuns(const std::vector<parquet::KeyValue>& footer, int64_t num_rows, int field_id) {
+  for (const parquet::KeyValue& kv : footer) {
+    if (kv.key != kKeyRunsFooterKey || !kv.value) continue;
+    std::optional<KeyRuns> runs = KeyRuns::Decode(*kv.value, num_rows);
+    if (runs && runs->field_id == field_id) return runs;
+    return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+}  // namespace icesync::iceberg

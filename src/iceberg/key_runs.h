@@ -7,8 +7,9 @@
 //
 // icesync writes them into the data file's Parquet footer (key "icesync.key-runs") when a
 // file has few enough of them; a mirror sync then finds the rows of its changed keys from the
-// footer alone, instead of reading the key column of every row (sync/int_key_scan.h). Other
-// readers ignore the entry. A file whose entry is missing, malformed or does not add up to
+// footer alone, instead of reading the key column of every row (sync/int_key_scan.h), and an
+// import finds the keys of deleted positions without reading the file (load/net_change.cc).
+// Other readers ignore the entry. A file whose entry is missing, malformed or does not add up to
 // its row count is read the ordinary way.
 #include <cstdint>
 #include <optional>
@@ -16,8 +17,9 @@
 #include <vector>
 
 #include "core/batch.h"
+#include "parquet/metadata.h"
 
-namespace icesync::sync {
+namespace icesync::iceberg {
 
 inline constexpr const char* kKeyRunsFooterKey = "icesync.key-runs";
 
@@ -55,6 +57,12 @@ struct KeyRuns {
   // The (key, position) of every key of `sorted_keys` (ascending, distinct) that the file
   // holds, in no particular order.
   std::vector<std::pair<int64_t, int64_t>> Find(const std::vector<int64_t>& sorted_keys) const;
+  // The key at each of `sorted_positions` (ascending); nullopt if one is past the file's end.
+  std::optional<std::vector<int64_t>> KeysAt(const std::vector<int64_t>& sorted_positions) const;
 };
 
-}  // namespace icesync::sync
+// The runs a data file's footer entries hold for key field `field_id`, if any (and if they
+// fit a file of `num_rows` rows).
+std::optional<KeyRuns> FooterKeyRuns(const std::vector<parquet::KeyValue>& footer, int64_t num_rows, int field_id);
+
+}  // namespace icesync::iceberg
