@@ -9,7 +9,8 @@
 //                              changes the table meanwhile, e.g. to provoke a commit conflict)
 //
 // Points of export and sync: "extract" (after the first batch was written, files open;
-// sync/source_stream.cc), "files-written" (all data and delete files closed, nothing
+// sync/source_stream.cc), "data-written" (sync: data files closed, position-delete files not
+// yet written), "files-written" (all data and delete files closed, nothing
 // committed), "commit" (manifests and manifest list written, metadata not yet linked into
 // place; iceberg/snapshot_producer.cc, so every commit has it), "committed" (the new
 // metadata file is current, nothing after it done: version hint, watermark mirror, clean-up;

@@ -619,6 +619,7 @@ Result<SyncResult> SyncJob::Commit() {
   }
   phase_.Set(JobPhase::kWrite);
   ASSIGN_OR_RETURN(std::vector<iceberg::DataFile> files, stage_->Finish());
+  CrashPoint("data-written");
   ASSIGN_OR_RETURN(std::vector<iceberg::DataFile> delete_files, deletes_->Write());
   phase_.Set(JobPhase::kSource);
   RETURN_IF_ERROR(source_->Finish());

@@ -188,6 +188,28 @@ TEST_P(ExportCrashTest, KilledExportLeavesTheTableAsItWasAndARerunCommitsExactly
       << "orphans stay on disk, unreferenced";
 }
 
+// Killed after its metadata became current but before the version hint followed: the replace
+// is committed. icebird trusts the hint, so it still reads the old snapshot until any icesync
+// command loads the table (which puts the hint right); the re-run replaces again, same rows.
+TEST_F(ExportReplaceTest, ReplaceKilledAfterItsCommitIsCommittedAndTheHintIsRepaired) {
+  const std::string target = "shop.items";
+  const std::string table_dir = TableDir(target);
+  CommandResult old = Export(sqlite_url(), "all_types", target, std::string(kPartitionBy) + " --where 'id <= 20'");
+  ASSERT_EQ(old.exit_code, 0) << old.err;
+  CommandResult killed = Export(sqlite_url(), "all_types", target, std::string(kPartitionBy) + " --replace",
+                                "ICESYNC_CRASH_AT=committed");
+  ASSERT_EQ(killed.exit_code, 128 + 9) << killed.err;
+  EXPECT_EQ(icesync::testing::ReadFile(table_dir + "/metadata/version-hint.text"), "1");
+  ExpectSameLines(IcebirdForm(table_dir, RowsUpTo(20)), IcebirdRows(table_dir), "icebird before any icesync load");
+  ExpectSameLines(RowsUpTo(64), ScanRows(warehouse(), target), "scan: the replace is committed");
+  EXPECT_EQ(icesync::testing::ReadFile(table_dir + "/metadata/version-hint.text"), "2");
+  ExpectSameLines(IcebirdForm(table_dir, RowsUpTo(64)), IcebirdRows(table_dir), "icebird after the scan's load");
+  CommandResult rerun = Export(sqlite_url(), "all_types", target, std::string(kPartitionBy) + " --replace");
+  ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
+  EXPECT_EQ(LoadTable(table_dir).metadata.snapshots.size(), 3u);
+  ExpectSameLines(RowsUpTo(64), ScanRows(warehouse(), target), "scan after the re-run");
+}
+
 // ICESYNC_PAUSE_AT holds the export at a point so that it can be killed from outside (as an
 // operator's kill or a host shutdown would): SIGTERM while data files are open.
 TEST_F(ExportReplaceTest, ExportTerminatedFromOutsideLeavesNoTable) {

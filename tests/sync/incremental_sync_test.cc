@@ -360,7 +360,7 @@ TEST_F(SyncTest, KilledAtAnyCrashPointTheNextRunConverges) {
   EXPECT_NE(first.exit_code, 0);
   EXPECT_FALSE(iceberg::FilesystemCatalog(warehouse()).TableExists(*iceberg::TableIdentifier::Parse("shop.items")));
   ASSERT_EQ(RunSync(detect)["status"], "ok");
-  for (const char* point : {"extract", "files-written", "commit", "committed"}) {
+  for (const char* point : {"extract", "data-written", "files-written", "commit", "committed"}) {
     SCOPED_TRACE(point);
     RandomChanges(rng, 3, 2, 1);
     const size_t before = Snapshots();
