@@ -52,7 +52,8 @@ class Parser {
     for (size_t i = 0; i < raw.size();) {
       if (raw.compare(i, 2, "${") == 0) {
         const size_t end = raw.find('}', i);
-        if (end == std::string::npos) return Error(n, context, fmt::format("'{}': unclosed ${{ in '{}'", key, raw));
+        // Names the key, never the value: it may be a connection string holding a password.
+        if (end == std::string::npos) return Error(n, context, fmt::format("'{}': unclosed ${{ (write ${{NAME}})", key));
         const std::string name = raw.substr(i + 2, end - i - 2);
         std::optional<std::string> value = Lookup(name);
         if (!value) {
