@@ -138,6 +138,13 @@ Result<Url> ParseUrl(const std::string& text) {
   return u;
 }
 
+// k1=v1;k2=v2 with values verbatim (for sqliteodbc, see ResolveConnectionString).
+std::string JoinUnbraced(const std::vector<OdbcAttribute>& attrs) {
+  std::string out;
+  for (const auto& [k, v] : attrs) out += (out.empty() ? "" : ";") + k + "=" + v;
+  return out;
+}
+
 std::string DriverPath(const char* library) { return std::string(kOdbcDriverDir) + "/" + library; }
 
 // Maps a URL onto driver attributes. Driver tuning that the extractor relies on is set here:
@@ -319,11 +326,26 @@ Result<ConnectionString> ResolveConnectionString(const std::string& url_or_odbc)
       attrs.emplace_back("PWD", cs.password);
     }
   }
-  cs.odbc = FormatOdbcAttributes(attrs);
+  // sqliteodbc reads a value up to the next ';' and knows no braces: "Database={/a b.db}"
+  // opens a file named "{/a b.db}". Its values go unbraced, so a ';' cannot be passed at all.
+  const bool sqlite = std::any_of(attrs.begin(), attrs.end(), [](const OdbcAttribute& a) {
+    return Lower(a.first) == "driver" && Lower(a.second).find("sqlite") != std::string::npos;
+  });
+  auto format = [&](const std::vector<OdbcAttribute>& a) { return sqlite ? JoinUnbraced(a) : FormatOdbcAttributes(a); };
+  if (sqlite) {
+    for (const auto& [k, v] : attrs) {
+      if (v.find(';') != std::string::npos) {
+        return InvalidArgument("the SQLite driver cannot take a ';' in {} ('{}'); rename the file or link it "
+                               "under a name without ';'",
+                               k, IsPasswordKey(k) ? "***" : v);
+      }
+    }
+  }
+  cs.odbc = format(attrs);
   for (auto& [k, v] : attrs) {
     if (IsPasswordKey(k)) v = "***";
   }
-  cs.redacted = FormatOdbcAttributes(attrs);
+  cs.redacted = format(attrs);
   return cs;
 }
 
