@@ -34,6 +34,9 @@ class Parser {
   // Rejects keys outside `known`, naming them all.
   Status CheckKeys(const YAML::Node& map, const std::string& context, const std::set<std::string>& known) const {
     for (auto it = map.begin(); it != map.end(); ++it) {
+      // "? [a]" or "? {a: b}" makes a key a list or mapping, which as<std::string>() throws on
+      // (found by sync_config_fuzz).
+      if (!it->first.IsScalar()) return Error(it->first, context, "a key must be a plain name, not a list or mapping");
       const std::string key = it->first.as<std::string>();
       if (!known.count(key)) {
         std::string list;
