@@ -29,7 +29,8 @@ Status DropStaleStagingTables(db::Connection& conn, const db::TableName& target)
   ASSIGN_OR_RETURN(std::vector<db::TextRow> rows, conn.QueryText(q.sql, q.params));
   for (const db::TextRow& r : rows) {
     if (r.empty() || !r[0]) continue;
-    RETURN_IF_ERROR(conn.Execute(d.DropTable(db::TableName{target.schema, *r[0]}))
+    // IF EXISTS: another import of the target may have dropped it since the listing.
+    RETURN_IF_ERROR(conn.Execute(d.DropTableIfExists(db::TableName{target.schema, *r[0]}))
                         .WithContext("dropping the staging table " + *r[0] + " a killed import left behind"));
   }
   return Status::OK();
