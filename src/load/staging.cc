@@ -90,7 +90,9 @@ Status StagingTable::Drop() {
   loader_.reset();
   if (conn_.in_transaction()) return Status::OK();  // the caller's transaction decides; dropped later
   dropped_ = true;
-  return conn_.Execute(conn_.dialect().DropTable(name_));
+  // IF EXISTS: another import of the target, starting meanwhile, may have taken it for a
+  // killed import's leftover (DropStaleStagingTables); the import itself is done by then.
+  return conn_.Execute(conn_.dialect().DropTableIfExists(name_));
 }
 
 }  // namespace icesync::load
