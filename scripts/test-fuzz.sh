@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 JOBS=${JOBS:-$(nproc)}
 SECONDS_PER_TARGET=${FUZZ_SECONDS:-15}
-TARGETS=(parquet_reader_fuzz avro_container_fuzz manifest_fuzz table_metadata_fuzz connection_string_fuzz)
+TARGETS=(parquet_reader_fuzz avro_container_fuzz manifest_fuzz table_metadata_fuzz connection_string_fuzz sync_config_fuzz)
 if command -v ccache >/dev/null; then
   export CMAKE_CXX_COMPILER_LAUNCHER=${CMAKE_CXX_COMPILER_LAUNCHER:-ccache}
   export CMAKE_C_COMPILER_LAUNCHER=${CMAKE_C_COMPILER_LAUNCHER:-ccache}
@@ -46,6 +46,7 @@ printf '%s' 'sqlite:///tmp/shop.db' >"$work/connection_string_fuzz/url-sqlite"
 printf '%s' 'postgresql://etl:s%40cret@db1:5432/shop?sslmode=require&password_env=PGPW' >"$work/connection_string_fuzz/url-pg"
 printf '%s' 'mssql://sa@sql1:1433/Sales' >"$work/connection_string_fuzz/url-mssql"
 printf '%s' 'Driver={ODBC Driver 18};Server=sql1;UID=etl;PWD={p;w}}d};Database=x' >"$work/connection_string_fuzz/odbc"
+seed sync_config_fuzz demo/sync.yaml fuzz/seeds/sync_config/*.yaml
 
 # Undefined behaviour stops the run like a crash (the preset's checks are recoverable).
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}

@@ -20,6 +20,9 @@
 // "expire-committed" (expired snapshots dropped from the metadata, their files not yet
 // deleted; sync/maintain/snapshot_expiry.cc). It lives in core so that every
 // layer can name its points. Unset variables cost one getenv per call site.
+//
+// Failed writes (a full disk, a read-only warehouse) are injected the same way, by
+// ICESYNC_FAIL_WRITES_AFTER_BYTES=N and ICESYNC_FAIL_WRITES=EROFS|ENOSPC: core/write_fault.h.
 #include <string_view>
 
 namespace icesync {

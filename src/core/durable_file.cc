@@ -7,6 +7,8 @@
 #include <cstring>
 #include <random>
 
+#include "core/write_fault.h"
+
 namespace icesync {
 namespace {
 
@@ -42,8 +44,13 @@ Result<std::string> WriteTempNextTo(const std::string& path, std::string_view co
 }  // namespace
 
 Status WriteFileSynced(const std::string& path, std::string_view contents) {
+  if (int injected = InjectedCreateError(); injected != 0) return WriteError(path, injected);
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) return IOError("cannot create {}: {}", path, std::strerror(errno));
+  if (fd < 0) return WriteError(path, errno);
+  if (int injected = InjectedWriteError(contents.size()); injected != 0) {
+    ::close(fd);
+    return WriteError(path, injected);
+  }
   size_t done = 0;
   while (done < contents.size()) {
     ssize_t n = ::write(fd, contents.data() + done, contents.size() - done);
@@ -51,7 +58,7 @@ Status WriteFileSynced(const std::string& path, std::string_view contents) {
       if (errno == EINTR) continue;
       int e = errno;
       ::close(fd);
-      return IOError("cannot write {}: {}", path, std::strerror(e));
+      return WriteError(path, e);
     }
     done += static_cast<size_t>(n);
   }

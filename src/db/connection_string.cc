@@ -61,6 +61,11 @@ Result<Url> ParseUrl(const std::string& text) {
   if (q != std::string::npos) {
     std::string query = rest.substr(q + 1);
     rest = rest.substr(0, q);
+    if (query.find('@') != std::string::npos && rest.find('@') == std::string::npos) {
+      return InvalidArgument(
+          "the connection URL has an '@' after a '?': a password containing '?' must be "
+          "percent-encoded as %3F, or taken from the environment with ?password_env=NAME");
+    }
     size_t start = 0;
     while (start <= query.size()) {
       size_t amp = query.find('&', start);
@@ -93,6 +98,15 @@ Result<Url> ParseUrl(const std::string& text) {
   }
   size_t slash = rest.find('/');
   std::string authority = rest.substr(0, slash);
+  // An '@' only after the host means the password holds a '/' or '?' typed raw, which split
+  // the URL inside the password. Say so without quoting any piece: each may be the secret.
+  if (authority.find('@') == std::string::npos &&
+      rest.find('@') != std::string::npos) {
+    return InvalidArgument(
+        "the connection URL has an '@' after the host: a password containing '/', '?', '#' or "
+        "'@' must be percent-encoded (%2F, %3F, %23, %40), or taken from the environment with "
+        "?password_env=NAME");
+  }
   if (slash != std::string::npos) {
     ASSIGN_OR_RETURN(u.path, PercentDecode(rest.substr(slash + 1), "database name"));
   }
@@ -122,6 +136,13 @@ Result<Url> ParseUrl(const std::string& text) {
   }
   if (u.host.empty()) return InvalidArgument("the connection URL names no host ({}://user@host:port/db)", u.scheme);
   return u;
+}
+
+// k1=v1;k2=v2 with values verbatim (for sqliteodbc, see ResolveConnectionString).
+std::string JoinUnbraced(const std::vector<OdbcAttribute>& attrs) {
+  std::string out;
+  for (const auto& [k, v] : attrs) out += (out.empty() ? "" : ";") + k + "=" + v;
+  return out;
 }
 
 std::string DriverPath(const char* library) { return std::string(kOdbcDriverDir) + "/" + library; }
@@ -180,6 +201,13 @@ Result<std::vector<OdbcAttribute>> ParseOdbcAttributes(const std::string& text) 
     // A name without '=' ends at the next ';'. Looking past it would make "x;PWD" one key
     // named "x;PWD", whose value then escapes redaction (found by connection_string_fuzz).
     if (eq == std::string::npos || text.find(';', i) < eq) {
+      // After PWD=, the "attribute" is most likely the rest of a password with a raw ';'.
+      if (!attrs.empty() && IsPasswordKey(attrs.back().first)) {
+        return InvalidArgument(
+            "bad ODBC connection string: the text after {}= is not a key=value attribute; a "
+            "password containing ';' must be braced: {}={{...}} (a '}}' inside doubled: '}}}}')",
+            attrs.back().first, attrs.back().first);
+      }
       return InvalidArgument(
           "bad ODBC connection string: '{}' is not a key=value attribute (expected e.g. "
           "Driver={{FreeTDS}};Server=host;Database=db)",
@@ -298,11 +326,26 @@ Result<ConnectionString> ResolveConnectionString(const std::string& url_or_odbc)
       attrs.emplace_back("PWD", cs.password);
     }
   }
-  cs.odbc = FormatOdbcAttributes(attrs);
+  // sqliteodbc reads a value up to the next ';' and knows no braces: "Database={/a b.db}"
+  // opens a file named "{/a b.db}". Its values go unbraced, so a ';' cannot be passed at all.
+  const bool sqlite = std::any_of(attrs.begin(), attrs.end(), [](const OdbcAttribute& a) {
+    return Lower(a.first) == "driver" && Lower(a.second).find("sqlite") != std::string::npos;
+  });
+  auto format = [&](const std::vector<OdbcAttribute>& a) { return sqlite ? JoinUnbraced(a) : FormatOdbcAttributes(a); };
+  if (sqlite) {
+    for (const auto& [k, v] : attrs) {
+      if (v.find(';') != std::string::npos) {
+        return InvalidArgument("the SQLite driver cannot take a ';' in {} ('{}'); rename the file or link it "
+                               "under a name without ';'",
+                               k, IsPasswordKey(k) ? "***" : v);
+      }
+    }
+  }
+  cs.odbc = format(attrs);
   for (auto& [k, v] : attrs) {
     if (IsPasswordKey(k)) v = "***";
   }
-  cs.redacted = FormatOdbcAttributes(attrs);
+  cs.redacted = format(attrs);
   return cs;
 }
 

@@ -84,6 +84,7 @@ std::string Dialect::CreateStagingTable(const TableName& staging, const Schema& 
 }
 
 std::string Dialect::DropTable(const TableName& t) const { return "DROP TABLE " + QualifiedName(t); }
+std::string Dialect::DropTableIfExists(const TableName& t) const { return "DROP TABLE IF EXISTS " + QualifiedName(t); }
 
 std::string Dialect::Insert(const TableName& t, const Schema& schema) const {
   std::vector<std::string> names;

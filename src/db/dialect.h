@@ -71,6 +71,8 @@ class Dialect {
   virtual TableName StagingTableName(const std::string& base) const { return TableName{"", base}; }
   virtual std::string CreateStagingTable(const TableName& staging, const Schema& schema) const;
   std::string DropTable(const TableName& t) const;
+  // The same, and no error when it is gone already (SQL Server 2016+).
+  std::string DropTableIfExists(const TableName& t) const;
   // INSERT INTO t (cols) VALUES (?, …): the parameter-array load statement.
   virtual std::string Insert(const TableName& t, const Schema& schema) const;
 
@@ -184,6 +186,14 @@ class Dialect {
   // `?` in order: target_table, table_uuid, table_location, snapshot_id, sequence_number,
   // snapshot_time, strategy, applied_at.
   std::string InsertImportState(const TableName& state) const;
+  // The snapshot id the state holds for the target, -1 without a row; one `?`: target.
+  std::string SelectImportSnapshot(const TableName& state) const;
+  // Serialises imports into one target: the first statement of the transaction that applies
+  // an import, one `?` (the target); it waits while another import of that target holds its
+  // transaction open. Generic: a no-op UPDATE of the state row (SQLite takes the database
+  // write lock even when no row matches). PostgreSQL: a transaction-scoped advisory lock on
+  // the target's name (a SELECT, to be fetched), which holds before the first state row exists.
+  virtual std::string LockImportTarget(const TableName& state) const;
 
   // Whether date/time/timestamp values travel as ISO text (SQLite stores them as text) rather
   // than ODBC date/time structs.

@@ -132,6 +132,14 @@ std::string Dialect::DeleteImportState(const TableName& state) const {
   return "DELETE FROM " + QualifiedName(state) + " WHERE target_table = ?";
 }
 
+std::string Dialect::SelectImportSnapshot(const TableName& state) const {
+  return "SELECT COALESCE(MAX(snapshot_id), -1) FROM " + QualifiedName(state) + " WHERE target_table = ?";
+}
+
+std::string Dialect::LockImportTarget(const TableName& state) const {
+  return "UPDATE " + QualifiedName(state) + " SET snapshot_id = snapshot_id WHERE target_table = ?";
+}
+
 std::string Dialect::InsertImportState(const TableName& state) const {
   const std::string big = TypedParameter(DataType::Int64());
   const std::string ts = TypedParameter(DataType::TimestampTz());

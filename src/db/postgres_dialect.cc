@@ -12,6 +12,12 @@ std::string QuoteWithDoubleQuotes(std::string_view id) {
 
 std::string PostgresDialect::QuoteIdentifier(std::string_view id) const { return QuoteWithDoubleQuotes(id); }
 
+// Keyed by the target's name: imports into other targets never wait on it (a hash collision
+// merely makes two of them take turns).
+std::string PostgresDialect::LockImportTarget(const TableName& /*state*/) const {
+  return "SELECT pg_advisory_xact_lock(hashtext(CAST(? AS text)))";
+}
+
 std::string PostgresDialect::SelectExpression(const SelectColumn& c) const {
   switch (c.type.id()) {
     case TypeId::kDate: case TypeId::kTimestamp: case TypeId::kTimestampTz:

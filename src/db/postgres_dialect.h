@@ -15,6 +15,7 @@ class PostgresDialect final : public Dialect {
   // structs (and, bound as SQL_C_CHAR, print them back), which costs more than our parser.
   bool reads_temporal_as_text() const override { return true; }
   std::string SelectExpression(const SelectColumn& c) const override;
+  std::string LockImportTarget(const TableName& state) const override;
   CatalogQuery ColumnsQuery(const TableName& t) const override;
   CatalogQuery PrimaryKeyQuery(const TableName& t) const override;
   std::string ColumnType(const DataType& type) const override;

@@ -43,15 +43,39 @@ TableFileMapper::TableFileMapper(std::string table_location, std::string table_d
                            SameDirectory(StripFileScheme(location_), table_dir_);
 }
 
+// True when `path` stays strictly inside `root` once its "." and ".." components are resolved
+// lexically; a relative `path` is taken relative to `root`.
+bool TableFileMapper::Inside(const std::string& path, const std::string& root) {
+  namespace fs = std::filesystem;
+  fs::path rel = fs::path(path).lexically_normal();
+  if (rel.is_absolute()) rel = rel.lexically_relative(fs::path(root).lexically_normal());
+  return !rel.empty() && !rel.is_absolute() && *rel.begin() != ".." && *rel.begin() != ".";
+}
+
+Status TableFileMapper::Outside(std::string_view path) const {
+  return InvalidArgument(
+      "file '{}' named in the metadata of the table at {} lies outside the table location '{}'; "
+      "refusing to read or delete it (metadata edited by hand or written by a hostile writer: "
+      "restore the table's metadata from a trusted copy)",
+      path, table_dir_, location_);
+}
+
+// Paths in metadata are not trusted: a hand-edited or hostile manifest naming /etc/passwd or
+// <location>/../../other/x.parquet must make neither scan read nor maintain delete it. So
+// every path is mapped, then checked to stay under the location (or the local table dir).
 Result<std::string> TableFileMapper::ToLocal(std::string_view path) const {
   const std::string prefix = location_ + "/";
   if (path.starts_with(prefix)) {
-    std::string_view rest = path.substr(prefix.size());
-    if (location_is_local_dir_ || allow_moved_paths_) return table_dir_ + "/" + std::string(rest);
+    const std::string rest(path.substr(prefix.size()));
+    if (!Inside(rest, table_dir_)) return Outside(path);
+    if (location_is_local_dir_ || allow_moved_paths_) return table_dir_ + "/" + rest;
   }
   if (!HasRemoteScheme(path) && StripFileScheme(path).starts_with("/")) {
-    // An absolute local path outside the location (or a table not moved): use it as is.
-    return StripFileScheme(path);
+    // A local location not mapped (a table read where it was written, under another name).
+    const std::string local = StripFileScheme(path);
+    const std::string location = StripFileScheme(location_);
+    if (!Inside(local, table_dir_) && (HasRemoteScheme(location_) || !Inside(local, location))) return Outside(path);
+    return local;
   }
   if (allow_moved_paths_) {
     return InvalidArgument("file '{}' is not under the table location '{}'; cannot map it onto {}", path,

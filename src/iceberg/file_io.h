@@ -26,13 +26,17 @@ class TableFileMapper {
 
   // The local path of a file named in metadata (manifest list, manifest, data/delete file).
   // Errors (NotFound/InvalidArgument) name the path and say to pass --allow-moved-paths when
-  // the table was moved and that flag was not given.
+  // the table was moved and that flag was not given. A path that leaves the table location
+  // (an absolute path elsewhere, or ".." climbing out) is refused, naming the file and table.
   Result<std::string> ToLocal(std::string_view path) const;
 
   const std::string& table_location() const { return location_; }
   const std::string& table_dir() const { return table_dir_; }
 
  private:
+  static bool Inside(const std::string& path, const std::string& root);
+  Status Outside(std::string_view path) const;
+
   std::string location_;   // without trailing '/'
   std::string table_dir_;  // without trailing '/'
   bool allow_moved_paths_;

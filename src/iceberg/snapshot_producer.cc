@@ -1,5 +1,7 @@
 #include "iceberg/snapshot_producer.h"
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <set>
 
@@ -146,6 +148,7 @@ class SnapshotProducer {
     const int64_t seq = bm.last_sequence_number + 1;
     const std::string list_name =
         fmt::format("snap-{}-{}-{}.avro", SnapshotIdToString(snapshot_id_), attempt_, commit_uuid_);
+    written_.push_back(md_dir + "/" + list_name);
     RETURN_IF_ERROR(WriteManifestList(md_dir + "/" + list_name, snapshot_id_,
                                       parent ? std::optional<int64_t>(parent->snapshot_id) : std::nullopt, seq,
                                       manifests));
@@ -172,6 +175,14 @@ class SnapshotProducer {
     return next;
   }
 
+  // The commit did not land (an error, or lost races until it gave up): no metadata references
+  // the manifests and manifest lists its attempts wrote, so they go, rather than stay behind
+  // as orphans of a failed run (a full disk, a read-only warehouse, a conflict).
+  void RemoveWrittenFiles() {
+    for (const std::string& path : written_) ::unlink(path.c_str());
+    written_.clear();
+  }
+
  private:
   Status CheckRequiredFiles(const Table& base, const std::vector<ManifestFile>& base_manifests) {
     if (change_.required_data_files.empty()) return Status::OK();
@@ -194,12 +205,19 @@ class SnapshotProducer {
     return Status::OK();
   }
 
+  // The name of the next manifest of this commit, remembered for RemoveWrittenFiles.
+  std::string NextManifestName(const std::string& md_dir) {
+    std::string name = fmt::format("{}-m{}.avro", commit_uuid_, manifest_counter_++);
+    written_.push_back(md_dir + "/" + name);
+    return name;
+  }
+
   Status WriteAddedManifests(const Schema& schema, const PartitionSpec& spec, const std::string& md_dir,
                              const std::string& md_uri) {
     ASSIGN_OR_RETURN(std::vector<Field> partition_fields, spec.PartitionType(schema));
     auto write = [&](const std::vector<DataFile>& files, ManifestContent content) -> Status {
       if (files.empty()) return Status::OK();
-      std::string name = fmt::format("{}-m{}.avro", commit_uuid_, manifest_counter_++);
+      const std::string name = NextManifestName(md_dir);
       ASSIGN_OR_RETURN(auto writer, ManifestWriter::Open(md_dir + "/" + name,
                                                          ManifestWriterOptions::For(schema, spec, partition_fields, content, snapshot_id_)));
       for (const DataFile& f : files) {
@@ -277,7 +295,7 @@ class SnapshotProducer {
       }
       return true;
     }
-    std::string name = fmt::format("{}-m{}.avro", commit_uuid_, manifest_counter_++);
+    const std::string name = NextManifestName(md_dir);
     ASSIGN_OR_RETURN(auto writer, ManifestWriter::Open(md_dir + "/" + name,
                                                        ManifestWriterOptions::For(schema, *spec, partition_fields, mf.content,
                                                                                   snapshot_id_)));
@@ -311,7 +329,7 @@ class SnapshotProducer {
                            std::vector<ManifestFile>& out) {
     for (const auto& [key, group] : fully_removed_) {
       if (group.entries.empty()) continue;
-      std::string name = fmt::format("{}-m{}.avro", commit_uuid_, manifest_counter_++);
+      const std::string name = NextManifestName(md_dir);
       ASSIGN_OR_RETURN(auto writer,
                        ManifestWriter::Open(md_dir + "/" + name,
                                             ManifestWriterOptions::For(schema, group.spec, group.partition_fields,
@@ -338,6 +356,7 @@ class SnapshotProducer {
   int attempt_ = 0;
   int manifest_counter_ = 0;
   std::optional<int> written_spec_id_;
+  std::vector<std::string> written_;  // local paths of every manifest and list attempted
   std::vector<ManifestFile> added_manifests_;
 };
 
@@ -373,7 +392,10 @@ Result<Table> CommitSnapshot(const std::string& table_dir, const SnapshotChange&
     return InvalidArgument("nothing to commit: no files added or removed");
   }
   SnapshotProducer producer(change);
-  return CommitTable(table_dir, [&](const Table& base) { return producer.Apply(base); }, change.commit_options);
+  Result<Table> committed =
+      CommitTable(table_dir, [&](const Table& base) { return producer.Apply(base); }, change.commit_options);
+  if (!committed.ok()) producer.RemoveWrittenFiles();
+  return committed;
 }
 
 Result<Table> CreateTableWithSnapshot(const std::string& table_dir, const Schema& schema, const PartitionSpec& spec,
@@ -391,8 +413,10 @@ Result<Table> CreateTableWithSnapshot(const std::string& table_dir, const Schema
   first.schema.reset();  // the new table's own schema and spec (ids 0) are the ones written with
   first.spec.reset();
   SnapshotProducer producer(first);
-  ASSIGN_OR_RETURN(TableMetadata m, producer.Apply(empty));
-  return CreateTableWithMetadata(table_dir, std::move(m));
+  Result<TableMetadata> m = producer.Apply(empty);
+  Result<Table> created = m.ok() ? CreateTableWithMetadata(table_dir, std::move(m).value()) : Result<Table>(m.status());
+  if (!created.ok()) producer.RemoveWrittenFiles();
+  return created;
 }
 
 Result<Table> AppendFiles(const std::string& table_dir, std::vector<DataFile> files,

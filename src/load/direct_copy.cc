@@ -102,6 +102,17 @@ Result<std::optional<MergeCounts>> CopyInTransaction(const DirectCopyInput& in, 
   return std::optional<MergeCounts>(counts);
 }
 
+// ClaimImportTarget on the COPY session: another import of the target waits here until this
+// transaction ends, and one that committed meanwhile makes this one a Conflict.
+Result<std::optional<MergeCounts>> ClaimTarget(const DirectCopyInput& in, db::PgSession& session) {
+  const db::Dialect& d = in.conn->dialect();
+  const std::string target = in.target->name.ToString();
+  RETURN_IF_ERROR(session.ExecuteParams(DollarParameters(d.LockImportTarget(in.state_table)), {target}));
+  ASSIGN_OR_RETURN(int64_t now, session.QueryInt64(DollarParameters(d.SelectImportSnapshot(in.state_table)), {target}));
+  if (now != in.planned_snapshot) return ImportStateMoved(in.target->name, in.planned_snapshot, now);
+  return std::optional<MergeCounts>();
+}
+
 }  // namespace
 
 Result<std::optional<MergeCounts>> TryDirectCopy(const DirectCopyInput& in, const RowReader& read_rows,
@@ -112,7 +123,8 @@ Result<std::optional<MergeCounts>> TryDirectCopy(const DirectCopyInput& in, cons
   if (!applies) return std::optional<MergeCounts>();
   ASSIGN_OR_RETURN(std::unique_ptr<db::PgSession> session, db::PgSession::Open(in.conn->connection_string()));
   RETURN_IF_ERROR(session->Execute("BEGIN"));
-  Result<std::optional<MergeCounts>> done = CopyInTransaction(in, *session, read_rows, rows_read, method);
+  Result<std::optional<MergeCounts>> done = ClaimTarget(in, *session);
+  if (done.ok()) done = CopyInTransaction(in, *session, read_rows, rows_read, method);
   if (!done.ok() || !*done) {
     (void)session->Execute("ROLLBACK");
     if (!done.ok()) return done.status().WithContext("importing into " + in.target->name.ToString() + " (rolled back)");

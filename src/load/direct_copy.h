@@ -24,6 +24,7 @@ struct DirectCopyInput {
   db::TableName state_table;
   Strategy strategy = Strategy::kUpsert;
   std::string from;  // for messages
+  int64_t planned_snapshot = -1;  // what icesync_state held when the import was planned (-1: nothing)
 };
 
 // Calls `sink` with every row batch to load.

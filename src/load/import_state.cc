@@ -49,6 +49,30 @@ std::vector<std::string> ImportStateParams(const db::TableName& target, const Im
           db::TimestampText(now_us, true)};
 }
 
+Status ImportStateMoved(const db::TableName& target, int64_t planned_snapshot, int64_t now) {
+  auto name = [](int64_t id) { return id < 0 ? std::string("nothing") : "snapshot " + std::to_string(id); };
+  return Conflict(
+      "another import into {} committed while this one ran (the target held {} when this import was "
+      "planned, now {}); nothing was applied: run the import again to apply what is still missing",
+      target.ToString(), name(planned_snapshot), name(now));
+}
+
+Status ClaimImportTarget(const db::Connection& conn, const db::TableName& state, const db::TableName& target,
+                         int64_t planned_snapshot) {
+  const db::Dialect& d = conn.dialect();
+  const std::string lock = d.LockImportTarget(state);
+  // A SELECT (PostgreSQL's advisory lock) runs when its row is fetched.
+  if (lock.starts_with("SELECT")) {
+    RETURN_IF_ERROR(conn.QueryText(lock, {target.ToString()}).status());
+  } else {
+    RETURN_IF_ERROR(conn.ExecuteCount(lock, {target.ToString()}).status());
+  }
+  ASSIGN_OR_RETURN(std::vector<db::TextRow> rows, conn.QueryText(d.SelectImportSnapshot(state), {target.ToString()}));
+  const int64_t now = rows.empty() || !rows[0][0] ? -1 : std::strtoll(rows[0][0]->c_str(), nullptr, 10);
+  if (now != planned_snapshot) return ImportStateMoved(target, planned_snapshot, now);
+  return Status::OK();
+}
+
 Status WriteImportState(const db::Connection& conn, const db::TableName& state, const db::TableName& target,
                         const ImportState& row, int64_t snapshot_time_ms) {
   const db::Dialect& d = conn.dialect();

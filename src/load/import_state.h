@@ -33,6 +33,16 @@ Result<std::optional<ImportState>> ReadImportState(const db::Connection& conn, c
 // The parameters of Dialect::InsertImportState for `row`, in order.
 std::vector<std::string> ImportStateParams(const db::TableName& target, const ImportState& row,
                                            int64_t snapshot_time_ms);
+// The first step of the transaction that applies an import: waits for any other import of
+// `target` to finish (Dialect::LockImportTarget), then checks that the state still holds
+// `planned_snapshot` (-1: no row), the snapshot the import was planned from. Another import
+// that committed meanwhile is a Conflict: this one applies nothing, and a re-run plans from
+// the new state, so no change is ever applied twice.
+Status ClaimImportTarget(const db::Connection& conn, const db::TableName& state, const db::TableName& target,
+                         int64_t planned_snapshot);
+// The Conflict for a state that moved from `planned_snapshot` to `now` (-1: no row).
+Status ImportStateMoved(const db::TableName& target, int64_t planned_snapshot, int64_t now);
+
 // Replaces the state row of `target`; runs inside the caller's transaction.
 Status WriteImportState(const db::Connection& conn, const db::TableName& state, const db::TableName& target,
                         const ImportState& row, int64_t snapshot_time_ms);

@@ -81,6 +81,7 @@ class ImportJob {
   std::unique_ptr<db::Connection> conn_;
   TargetTable target_;
   db::TableName state_table_;
+  int64_t planned_snapshot_ = -1;  // the snapshot icesync_state held when the import was planned
   std::unique_ptr<StagingTable> rows_;
   std::unique_ptr<StagingTable> deleted_;
 };
@@ -183,6 +184,7 @@ Status ImportJob::Apply(const iceberg::Table& table, const NetChange& change) {
 
   RETURN_IF_ERROR(conn_->Begin());
   auto body = [&]() -> Status {
+    RETURN_IF_ERROR(ClaimImportTarget(*conn_, state_table_, target_.name, planned_snapshot_));
     ASSIGN_OR_RETURN(MergeCounts counts, Merge(options_.strategy, in));
     result_.inserted = counts.inserted;
     result_.updated = counts.updated;
@@ -221,6 +223,7 @@ Result<ImportResult> ImportJob::Run() {
   RETURN_IF_ERROR(EnsureStateTable(*conn_, state_table_));
   RETURN_IF_ERROR(DropStaleStagingTables(*conn_, target_.name));
   ASSIGN_OR_RETURN(std::optional<ImportState> state, ReadImportState(*conn_, state_table_, target_.name));
+  planned_snapshot_ = state ? state->snapshot_id : -1;
 
   std::optional<FromSnapshot> from;
   if (state && state->table_uuid == table.metadata.table_uuid && !target_.created) {
@@ -259,7 +262,8 @@ Result<ImportResult> ImportJob::Run() {
   result_.plan_seconds = since(start);
   const auto stage_start = std::chrono::steady_clock::now();
   // PostgreSQL, a full read into an empty target or a replace: COPY straight into the target.
-  DirectCopyInput direct{conn_.get(), &table, &change, &target_, state_table_, options_.strategy, options_.from};
+  DirectCopyInput direct{conn_.get(),   &table,       &change,          &target_,
+                         state_table_,   options_.strategy, options_.from, planned_snapshot_};
   ASSIGN_OR_RETURN(std::optional<MergeCounts> copied,
                    TryDirectCopy(direct,
                                  [&](const std::function<Status(const RecordBatch&)>& sink) {

@@ -29,7 +29,8 @@ Status DropStaleStagingTables(db::Connection& conn, const db::TableName& target)
   ASSIGN_OR_RETURN(std::vector<db::TextRow> rows, conn.QueryText(q.sql, q.params));
   for (const db::TextRow& r : rows) {
     if (r.empty() || !r[0]) continue;
-    RETURN_IF_ERROR(conn.Execute(d.DropTable(db::TableName{target.schema, *r[0]}))
+    // IF EXISTS: another import of the target may have dropped it since the listing.
+    RETURN_IF_ERROR(conn.Execute(d.DropTableIfExists(db::TableName{target.schema, *r[0]}))
                         .WithContext("dropping the staging table " + *r[0] + " a killed import left behind"));
   }
   return Status::OK();
@@ -89,7 +90,9 @@ Status StagingTable::Drop() {
   loader_.reset();
   if (conn_.in_transaction()) return Status::OK();  // the caller's transaction decides; dropped later
   dropped_ = true;
-  return conn_.Execute(conn_.dialect().DropTable(name_));
+  // IF EXISTS: another import of the target, starting meanwhile, may have taken it for a
+  // killed import's leftover (DropStaleStagingTables); the import itself is done by then.
+  return conn_.Execute(conn_.dialect().DropTableIfExists(name_));
 }
 
 }  // namespace icesync::load

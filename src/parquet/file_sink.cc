@@ -9,6 +9,8 @@
 #include <memory>
 #include <random>
 
+#include "core/write_fault.h"
+
 namespace icesync::parquet {
 namespace {
 constexpr size_t kBufferSize = 1 << 20;
@@ -17,8 +19,9 @@ constexpr size_t kBufferSize = 1 << 20;
 Result<std::unique_ptr<FileSink>> FileSink::Open(const std::string& path) {
   std::random_device rd;
   std::string tmp = fmt::format("{}.tmp-{:08x}{:08x}", path, rd(), rd());
+  if (int injected = InjectedCreateError(); injected != 0) return WriteError(tmp, injected);
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) return IOError("cannot create {}: {}", tmp, std::strerror(errno));
+  if (fd < 0) return WriteError(tmp, errno);
   auto sink = std::unique_ptr<FileSink>(new FileSink(path, tmp, fd));
   sink->buffer_.reserve(kBufferSize);
   return sink;
@@ -36,11 +39,12 @@ void FileSink::Abort() {
 }
 
 Status FileSink::WriteAll(const char* p, size_t n) {
+  if (int injected = InjectedWriteError(n); injected != 0) return WriteError(path_, injected);
   while (n > 0) {
     ssize_t w = ::write(fd_, p, n);
     if (w < 0) {
       if (errno == EINTR) continue;
-      return IOError("writing {}: {}", path_, std::strerror(errno));
+      return WriteError(path_, errno);
     }
     p += w;
     n -= static_cast<size_t>(w);

@@ -34,6 +34,9 @@ class Parser {
   // Rejects keys outside `known`, naming them all.
   Status CheckKeys(const YAML::Node& map, const std::string& context, const std::set<std::string>& known) const {
     for (auto it = map.begin(); it != map.end(); ++it) {
+      // "? [a]" or "? {a: b}" makes a key a list or mapping, which as<std::string>() throws on
+      // (found by sync_config_fuzz).
+      if (!it->first.IsScalar()) return Error(it->first, context, "a key must be a plain name, not a list or mapping");
       const std::string key = it->first.as<std::string>();
       if (!known.count(key)) {
         std::string list;
@@ -52,7 +55,8 @@ class Parser {
     for (size_t i = 0; i < raw.size();) {
       if (raw.compare(i, 2, "${") == 0) {
         const size_t end = raw.find('}', i);
-        if (end == std::string::npos) return Error(n, context, fmt::format("'{}': unclosed ${{ in '{}'", key, raw));
+        // Names the key, never the value: it may be a connection string holding a password.
+        if (end == std::string::npos) return Error(n, context, fmt::format("'{}': unclosed ${{ (write ${{NAME}})", key));
         const std::string name = raw.substr(i + 2, end - i - 2);
         std::optional<std::string> value = Lookup(name);
         if (!value) {

@@ -107,6 +107,46 @@ TEST(ImportSqlText, CreateTargetPerDialect) {
             "DATE, \"clock\" TIME, \"ts\" TIMESTAMP, \"tstz\" TIMESTAMPTZ, \"txt\" TEXT, \"guid\" UUID, \"blob\" BLOB)");
 }
 
+// Hostile names in T-SQL: a ']' inside a bracketed name is doubled (else "[a]b]" ends the
+// name early and the rest runs as SQL), in every statement that names the target, its
+// columns, its key, the staging table, the extract and change tracking.
+TEST(ImportSqlText, SqlServerBracketsInsideNames) {
+  auto d = SqlServer();
+  const db::TableName target{"s]ch", "Or]]ders [x] \"q\""};
+  const db::TableName stage{"", "#icesync_stage_]"};
+  const std::vector<std::string> columns = {"i]d", "na me", "[qty]"};
+  const std::vector<std::string> keys = {"i]d"};
+  EXPECT_EQ(d->QuoteIdentifier("a]b"), "[a]]b]");
+  EXPECT_EQ(d->QualifiedName(target), "[s]]ch].[Or]]]]ders [x]] \"q\"]");
+  EXPECT_EQ(d->UpdateFromStaging(target, stage, columns, keys),
+            "UPDATE t SET t.[na me] = s.[na me], t.[[qty]]] = s.[[qty]]] FROM [s]]ch].[Or]]]]ders [x]] \"q\"] AS t "
+            "INNER JOIN [#icesync_stage_]]] AS s ON t.[i]]d] = s.[i]]d]");
+  EXPECT_EQ(d->InsertMissingFromStaging(target, stage, columns, keys),
+            "INSERT INTO [s]]ch].[Or]]]]ders [x]] \"q\"] ([i]]d], [na me], [[qty]]]) SELECT s.[i]]d], s.[na me], "
+            "s.[[qty]]] FROM [#icesync_stage_]]] AS s WHERE NOT EXISTS (SELECT 1 FROM [s]]ch].[Or]]]]ders [x]] "
+            "\"q\"] AS t WHERE t.[i]]d] = s.[i]]d])");
+  EXPECT_EQ(d->DeleteFromStaging(target, stage, keys),
+            "DELETE t FROM [s]]ch].[Or]]]]ders [x]] \"q\"] AS t INNER JOIN [#icesync_stage_]]] AS s ON t.[i]]d] = "
+            "s.[i]]d]");
+  EXPECT_EQ(d->Scd2CloseDeleted(target, stage, keys, kScd),
+            "UPDATE t SET [_valid_to] = s.[icesync_changed_at], [_is_current] = 0 FROM [s]]ch].[Or]]]]ders [x]] "
+            "\"q\"] AS t INNER JOIN [#icesync_stage_]]] AS s ON t.[i]]d] = s.[i]]d] WHERE t.[_is_current] = 1");
+  const Schema schema({{1, "i]d", DataType::Int64(), true}, {2, "[qty]", DataType::Int32()}}, 0, {1});
+  EXPECT_EQ(CreateTargetSql(*d, target, schema, {schema.field(0)}, Strategy::kUpsert),
+            "CREATE TABLE [s]]ch].[Or]]]]ders [x]] \"q\"] ([i]]d] bigint NOT NULL, [[qty]]] int, PRIMARY KEY "
+            "([i]]d]))");
+  EXPECT_EQ(d->Select(target,
+                      {{"i]d", db::ReadAs::kNative, DataType::Int64()},
+                       {"t]s", db::ReadAs::kUtcTimestamp, DataType::TimestampTz()}},
+                      "", {"i]d"}),
+            "SELECT [i]]d], CONVERT(datetime2(7), SWITCHOFFSET([t]]s], '+00:00')) FROM [s]]ch].[Or]]]]ders [x]] \"q\"] "
+            "ORDER BY [i]]d]");
+  EXPECT_EQ(d->ChangeTrackingChanges(target, {"i]d", "[qty]"}, keys, "_op]"),
+            "(SELECT [ct].[i]]d] AS [i]]d], [t].[[qty]]] AS [[qty]]], [ct].[SYS_CHANGE_OPERATION] AS [_op]]] FROM "
+            "CHANGETABLE(CHANGES [s]]ch].[Or]]]]ders [x]] \"q\"], ?) AS [ct] LEFT OUTER JOIN [s]]ch].[Or]]]]ders "
+            "[x]] \"q\"] AS [t] ON [t].[i]]d] = [ct].[i]]d]) AS [changes]");
+}
+
 // The PostgreSQL and SQLite forms that differ from T-SQL (run for real in import_test.cc).
 TEST(ImportSqlText, PostgresAndSqliteForms) {
   auto pg = db::MakeDialect(db::DialectKind::kPostgres);

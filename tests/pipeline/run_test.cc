@@ -217,6 +217,11 @@ TEST_F(RunTest, ConfigErrorsNameTheLineTheKeyAndTheFix) {
        "table: t}\n    iceberg: s.a\n    detect: clock:x\n",
        "sync.yaml:4: tables[0] (a): --detect 'clock:x' is not one of"},
       {"warehouse: [unclosed\n", "sync.yaml:"},
+      // Keys that are lists or mappings threw out of yaml-cpp (found by sync_config_fuzz).
+      {"warehouse: lake\n? [a]\n: b\n", "sync.yaml:2: a key must be a plain name"},
+      {"warehouse: lake\nconnections: {src: 'sqlite:///x.db'}\ntables:\n  - name: a\n    source: {connection: src, "
+       "table: t}\n    iceberg: s.a\n    ? {x: 1}\n    : 2\n",
+       "a key must be a plain name, not a list or mapping"},
   };
   for (const Case& c : cases) {
     WriteConfig(c.yaml);

@@ -56,10 +56,15 @@ Result<ExpireResult> ExpireSnapshots(const std::string& table_dir, const ExpireO
   ASSIGN_OR_RETURN(iceberg::Table table, iceberg::LoadTableDir(table_dir));
   std::set<int64_t> expired = Expired(table.metadata, KeptSnapshots(table.metadata, options));
   iceberg::Table before = table;  // the version whose expired snapshots name the candidates
+  // What the expired snapshots referenced (every entry). Read on each commit attempt, before
+  // the commit: a path in them that leaves the table (hand-edited or hostile metadata) fails
+  // the expiry while the table is unchanged, instead of after its snapshots are gone.
+  ReferencedFiles gone;
   if (!expired.empty() && !options.dry_run) {
     Result<iceberg::Table> committed = iceberg::CommitTable(table_dir, [&](const iceberg::Table& base) -> Result<iceberg::TableMetadata> {
       before = base;
       expired = Expired(base.metadata, KeptSnapshots(base.metadata, options));
+      ASSIGN_OR_RETURN(gone, CollectReferencedFiles(base, expired, false));
       iceberg::TableMetadata next = base.metadata;
       std::erase_if(next.snapshots, [&](const iceberg::Snapshot& s) { return expired.count(s.snapshot_id) > 0; });
       std::erase_if(next.snapshot_log, [&](const iceberg::SnapshotLogEntry& e) { return expired.count(e.snapshot_id) > 0; });
@@ -71,9 +76,11 @@ Result<ExpireResult> ExpireSnapshots(const std::string& table_dir, const ExpireO
   result.expired_snapshot_ids.assign(expired.begin(), expired.end());
   if (expired.empty()) return result;
 
-  // What the expired snapshots referenced (every entry) minus what the remaining ones still
-  // hold live. Read after the commit: from here on no reader can reach the difference.
-  ASSIGN_OR_RETURN(ReferencedFiles gone, CollectReferencedFiles(before, expired, false));
+  // Those files minus what the remaining snapshots still hold live, read after the commit:
+  // from here on no reader can reach the difference.
+  if (options.dry_run) {
+    ASSIGN_OR_RETURN(gone, CollectReferencedFiles(before, expired, false));
+  }
   std::set<int64_t> remaining;
   for (const iceberg::Snapshot& s : (options.dry_run ? before : table).metadata.snapshots) {
     if (!expired.count(s.snapshot_id)) remaining.insert(s.snapshot_id);
