@@ -45,7 +45,8 @@ class PartitionSpec {
   // (`source_values[i]` is the value of fields()[i].source_id).
   Result<std::vector<Value>> PartitionTuple(const std::vector<Value>& source_values) const;
   // "name=value/name=value" (human strings, URL-encoded like Java's URLEncoder); "" when
-  // unpartitioned. Used as the data file's directory under data/.
+  // unpartitioned. Used as the data file's directory under data/. A segment longer than 200
+  // bytes (a long identity value) keeps a prefix and ends in its length and a hash of the whole.
   std::string PartitionPath(const std::vector<Value>& tuple) const;
 
   // Same fields (ids, names, transforms), ignoring the spec id.
