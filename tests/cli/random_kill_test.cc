@@ -13,7 +13,7 @@
 #include "testing/export_support.h"
 #include "testing/icebird_checks.h"
 #include "testing/import_support.h"
-#include "testing/postgres_server.h"
+#include "testing/engine_test.h"
 #include "testing/random_table.h"
 
 namespace icesync::testing {
@@ -27,9 +27,9 @@ using sync::testing::ScanRows;
 const char* const kSyncPoints[] = {"extract", "files-written", "commit", "committed"};
 const char* const kImportPoints[] = {"import-staging", "import-staged", "import-applied"};
 
-class RandomKillTest : public ::testing::Test {
+class RandomKillTest : public EngineTest {
  protected:
-  std::string warehouse() const { return dir_.file("lake"); }
+  std::string prefix() const override { return "kill"; }
 
   // Runs `icesync <args>` and SIGKILLs it: at crash point `point`, or (point empty) after
   // `delay_ms` from outside, when it has not finished by then.
@@ -109,25 +109,13 @@ class RandomKillTest : public ::testing::Test {
     EXPECT_GE(kills * 3, rounds) << kills << " of " << rounds << " jobs were killed";
   }
 
-  TempDir dir_;
 };
 
-TEST_F(RandomKillTest, KilledSyncsAndImportsOnSqliteConverge) {
-  Run(Engine::kSqlite, "sqlite://" + dir_.file("source.db"), "sqlite://" + dir_.file("target.db"),
-      EnvCount("ICESYNC_KILL_ROUNDS", 15), TestSeed(3000));
+TEST_P(RandomKillTest, KilledSyncsAndImportsConverge) {
+  Run(GetParam(), source_, target_, EnvCount("ICESYNC_KILL_ROUNDS", sqlite() ? 15 : 10), TestSeed(sqlite() ? 3000 : 4000));
 }
 
-TEST_F(RandomKillTest, KilledSyncsAndImportsOnPostgresConverge) {
-  std::string error;
-  PostgresServer* server = PostgresServer::Shared(&error);
-  if (server == nullptr) GTEST_SKIP() << "PostgreSQL cannot start here: " << error;
-  for (const char* db : {"kill_source", "kill_target"}) {
-    server->Psql(fmt::format("DROP DATABASE IF EXISTS {}", db));
-    server->Psql(fmt::format("CREATE DATABASE {}", db));
-  }
-  Run(Engine::kPostgres, server->Url("kill_source"), server->Url("kill_target"), EnvCount("ICESYNC_KILL_ROUNDS", 10),
-      TestSeed(4000));
-}
+ICESYNC_FOR_EACH_ENGINE(RandomKillTest);
 
 }  // namespace
 }  // namespace icesync::testing

@@ -17,7 +17,7 @@
 #include "testing/export_support.h"
 #include "testing/icebird_checks.h"
 #include "testing/import_support.h"
-#include "testing/postgres_server.h"
+#include "testing/engine_test.h"
 #include "testing/random_table.h"
 
 namespace icesync::testing {
@@ -30,9 +30,9 @@ using sync::testing::ScanRows;
 
 constexpr int kRoundsPerTable = 10;
 
-class DifferentialTest : public ::testing::Test {
+class DifferentialTest : public EngineTest {
  protected:
-  std::string warehouse() const { return dir_.file("lake"); }
+  std::string prefix() const override { return "diff"; }
 
   // Rounds over tables of `engine`, kRoundsPerTable rounds each, `rounds` in all.
   void Run(Engine engine, const std::string& source, const std::string& target, int64_t rounds, uint64_t seed) {
@@ -86,29 +86,13 @@ class DifferentialTest : public ::testing::Test {
     }
   }
 
-  TempDir dir_;
 };
 
-TEST_F(DifferentialTest, SqliteSourceIcebergAndTargetAgreeEveryRound) {
-  const uint64_t seed = TestSeed(1000);
-  Run(Engine::kSqlite, "sqlite://" + dir_.file("source.db"), "sqlite://" + dir_.file("target.db"),
-      EnvCount("ICESYNC_DIFF_ROUNDS", 100), seed);
+TEST_P(DifferentialTest, SourceIcebergAndTargetAgreeEveryRound) {
+  Run(GetParam(), source_, target_, EnvCount("ICESYNC_DIFF_ROUNDS", sqlite() ? 100 : 50), TestSeed(sqlite() ? 1000 : 2000));
 }
 
-TEST_F(DifferentialTest, PostgresSourceIcebergAndTargetAgreeEveryRound) {
-  std::string error;
-  PostgresServer* server = PostgresServer::Shared(&error);
-  if (server == nullptr) GTEST_SKIP() << "PostgreSQL cannot start here: " << error;
-  // Fresh databases: a seed reused in the same server (a soak) must not meet old tables or
-  // the target's icesync_state.
-  for (const char* db : {"diff_source", "diff_target"}) {
-    server->Psql(fmt::format("DROP DATABASE IF EXISTS {}", db));
-    server->Psql(fmt::format("CREATE DATABASE {}", db));
-  }
-  const uint64_t seed = TestSeed(2000);
-  Run(Engine::kPostgres, server->Url("diff_source"), server->Url("diff_target"),
-      EnvCount("ICESYNC_DIFF_ROUNDS", 50), seed);
-}
+ICESYNC_FOR_EACH_ENGINE(DifferentialTest);
 
 }  // namespace
 }  // namespace icesync::testing

@@ -19,7 +19,6 @@
 namespace icesync::testing {
 
 enum class Engine { kSqlite, kPostgres };
-
 // What one batch of changes did (rows of the model).
 struct ChangeCounts {
   int inserted = 0;
