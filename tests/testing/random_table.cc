@@ -241,9 +241,9 @@ std::string RandomTable::KeyOf(const Row& row) const {
   return key;
 }
 
-void RandomTable::RandomFreshKey(Row& row) {
+void RandomTable::RandomFreshKey(Row& row, const std::vector<Row>& holders) {
   std::set<std::string> taken;
-  for (const Row& r : rows_) taken.insert(KeyOf(r));
+  for (const Row& r : holders) taken.insert(KeyOf(r));
   for (int attempt = 0; attempt < 1000; ++attempt) {
     for (size_t k : key_columns_) {
       row[k] = RandomValue(schema_->field(k).type);
@@ -273,7 +273,7 @@ void RandomTable::Create(const std::string& url, int rows) {
   const Value stamp = NextStamp();
   for (int i = 0; i < rows; ++i) {
     Row row = RandomRow();
-    RandomFreshKey(row);
+    RandomFreshKey(row, rows_);
     row[cursor_column_] = stamp;
     rows_.push_back(std::move(row));
   }
@@ -303,9 +303,7 @@ ChangeCounts RandomTable::ApplyRandomChanges(const std::string& url) {
       if (!schema_->field(c).required && rng_() % 2 == 0) next[c] = fresh[c];  // some columns change
     }
     if (rng_() % 4 == 0) {
-      std::swap(rows_, live_and_deleted);  // fresh against every key the statement may meet
-      RandomFreshKey(next);
-      std::swap(rows_, live_and_deleted);
+      RandomFreshKey(next, live_and_deleted);  // fresh against every key the statement may meet
       live_and_deleted.push_back(next);
       ++counts.rekeyed;
     }
@@ -321,9 +319,9 @@ ChangeCounts RandomTable::ApplyRandomChanges(const std::string& url) {
       for (size_t k : key_columns_) row[k] = deleted[i % deleted.size()][k];  // deleted and inserted again
       bool free = true;
       for (const Row& r : rows_) free = free && KeyOf(r) != KeyOf(row);
-      if (!free) RandomFreshKey(row);
+      if (!free) RandomFreshKey(row, rows_);
     } else {
-      RandomFreshKey(row);
+      RandomFreshKey(row, rows_);
     }
     row[cursor_column_] = stamp;
     rows_.push_back(row);

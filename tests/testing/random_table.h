@@ -60,8 +60,8 @@ class RandomTable {
   using Row = std::vector<Value>;
   Value RandomValue(const DataType& type);
   Row RandomRow();
-  // Fresh key values (no current row holds them) written into `row`.
-  void RandomFreshKey(Row& row);
+  // Random key values that none of `holders` has, written into `row`.
+  void RandomFreshKey(Row& row, const std::vector<Row>& holders);
   std::string KeyOf(const Row& row) const;
   RecordBatch ToBatch(const std::shared_ptr<const Schema>& schema, const std::vector<Row>& rows) const;
   Value NextStamp();
