@@ -82,6 +82,12 @@ RandomTable::RandomTable(uint64_t seed, Engine engine, std::string name)
     }
     if (fields[i].name == kCursor) cursor_column_ = i;
   }
+  const TypeId key_type = fields[key_columns_[0]].type.id();
+  if (key_columns_.size() == 1 && (key_type == TypeId::kInt32 || key_type == TypeId::kInt64) && rng_() % 2 == 0) {
+    const int64_t max = key_type == TypeId::kInt32 ? INT32_MAX : INT64_MAX;
+    const int64_t starts[] = {1, -500, max - 2000, static_cast<int64_t>(rng_() % 1'000'000)};
+    next_serial_ = starts[rng_() % std::size(starts)];
+  }
   schema_ = std::make_shared<const Schema>(std::move(fields), 0, std::move(key_ids));
   clock_micros_ = Micros(2025, 1, 1);
 }
@@ -242,6 +248,13 @@ std::string RandomTable::KeyOf(const Row& row) const {
 }
 
 void RandomTable::RandomFreshKey(Row& row, const std::vector<Row>& holders) {
+  if (next_serial_) {  // never taken: serial numbers only grow
+    const Value& key = row[key_columns_[0]];
+    row[key_columns_[0]] = key.type().id() == TypeId::kInt32 ? Value(key.type(), static_cast<int32_t>(*next_serial_))
+                                                             : Value(key.type(), *next_serial_);
+    *next_serial_ += rng_() % 8 == 0 ? 1 + static_cast<int64_t>(rng_() % 3) : 1;
+    return;
+  }
   std::set<std::string> taken;
   for (const Row& r : holders) taken.insert(KeyOf(r));
   for (int attempt = 0; attempt < 1000; ++attempt) {

@@ -9,6 +9,7 @@
 // what every reader of the database or of its Iceberg copy must return.
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -74,6 +75,10 @@ class RandomTable {
   size_t cursor_column_ = 0;
   std::vector<Row> rows_;
   int64_t clock_micros_ = 0;  // the last stamp
+  // Half the tables keyed by one integer column number new rows as IDENTITY/serial columns do
+  // (counting up, now and then a gap, some near the type's maximum): the keys sync finds by
+  // the runs in data file footers (sync/key_runs.h). Empty: random keys.
+  std::optional<int64_t> next_serial_;
 };
 
 }  // namespace icesync::testing
