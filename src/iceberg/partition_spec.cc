@@ -139,6 +139,20 @@ std::string PartitionSpec::PartitionPath(const std::vector<Value>& tuple) const 
   return path;
 }
 
+std::string PartitionTupleKey(const std::vector<Value>& tuple) {
+  std::string key;
+  for (const Value& v : tuple) {
+    if (v.is_null()) {
+      key += '\xff';  // not a digit: no value's length prefix starts with it
+      continue;
+    }
+    const std::string bytes = v.ToIcebergBytes();
+    key += fmt::format("{}:", bytes.size());
+    key += bytes;
+  }
+  return key;
+}
+
 json PartitionSpecToJson(const PartitionSpec& spec) {
   json fields = json::array();
   for (const PartitionField& f : spec.fields()) {

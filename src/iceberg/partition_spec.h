@@ -58,6 +58,11 @@ class PartitionSpec {
   std::vector<PartitionField> fields_;
 };
 
+// An exact map key for a partition tuple: each value's Iceberg bytes, length-prefixed, and a
+// marker of its own for null. Group files by this, never by PartitionPath: a directory name
+// cannot tell the string "null" from a null, and long values are cut.
+std::string PartitionTupleKey(const std::vector<Value>& tuple);
+
 nlohmann::json PartitionSpecToJson(const PartitionSpec& spec);
 // Accepts the v2 object {"spec-id":..,"fields":[..]} and the v1 bare field array (spec id 0).
 Result<PartitionSpec> PartitionSpecFromJson(const nlohmann::json& j);
