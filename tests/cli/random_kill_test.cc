@@ -4,7 +4,7 @@
 // moment, the Iceberg table must scan to the rows before the change or to those after it (no
 // duplicate, no missing row, nothing in between), and so must the import target; running the
 // job again must bring both to the source's rows. Every round's table version is read back by
-// icebird too. CI runs 15 rounds on SQLite and 10 on PostgreSQL; ICESYNC_KILL_ROUNDS=N runs
+// icebird too. CI runs 12 rounds on SQLite and 8 on PostgreSQL; ICESYNC_KILL_ROUNDS=N runs
 // N of each, ICESYNC_TEST_SEED=S another seed.
 #include <gtest/gtest.h>
 
@@ -112,7 +112,7 @@ class RandomKillTest : public EngineTest {
 };
 
 TEST_P(RandomKillTest, KilledSyncsAndImportsConverge) {
-  Run(GetParam(), source_, target_, EnvCount("ICESYNC_KILL_ROUNDS", sqlite() ? 15 : 10), TestSeed(sqlite() ? 3000 : 4000));
+  Run(GetParam(), source_, target_, EnvCount("ICESYNC_KILL_ROUNDS", sqlite() ? 12 : 8), TestSeed(sqlite() ? 3000 : 4000));
 }
 
 ICESYNC_FOR_EACH_ENGINE(RandomKillTest);
