@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "core/schema_json.h"
+#include "iceberg/transforms.h"
 
 namespace icesync::iceberg {
 
@@ -23,6 +24,25 @@ std::string UrlEncode(std::string_view s) {
     }
   }
   return out;
+}
+
+// One directory name of a partition path, at most kMaxPathSegment bytes. Filesystems refuse
+// names over 255 bytes (NAME_MAX), and an identity partition on a long string (or a long
+// column name, escaped at up to 3 bytes a byte) would make one: such a segment keeps a
+// readable prefix, cut before an escape it would split, and ends in its length and the
+// Murmur3 hash of the whole, so distinct values practically always get distinct directories.
+// The directory is only a place: a file's partition tuple is in its manifest entry, never read
+// back from the path, so even two values sharing one directory would stay correct.
+constexpr size_t kMaxPathSegment = 200;
+
+std::string CappedSegment(std::string segment) {
+  if (segment.size() <= kMaxPathSegment) return segment;
+  const std::string suffix = fmt::format("-{}-{:08x}", segment.size(),
+                                         static_cast<uint32_t>(Murmur3Hash32(segment.data(), segment.size())));
+  size_t keep = kMaxPathSegment - suffix.size();
+  if (keep >= 1 && segment[keep - 1] == '%') keep -= 1;
+  else if (keep >= 2 && segment[keep - 2] == '%') keep -= 2;
+  return segment.substr(0, keep) + suffix;
 }
 
 std::string_view Trim(std::string_view s) {
@@ -114,9 +134,23 @@ std::string PartitionSpec::PartitionPath(const std::vector<Value>& tuple) const 
   std::string path;
   for (size_t i = 0; i < fields_.size() && i < tuple.size(); ++i) {
     if (!path.empty()) path += '/';
-    path += UrlEncode(fields_[i].name) + "=" + UrlEncode(fields_[i].transform.HumanString(tuple[i]));
+    path += CappedSegment(UrlEncode(fields_[i].name) + "=" + UrlEncode(fields_[i].transform.HumanString(tuple[i])));
   }
   return path;
+}
+
+std::string PartitionTupleKey(const std::vector<Value>& tuple) {
+  std::string key;
+  for (const Value& v : tuple) {
+    if (v.is_null()) {
+      key += '\xff';  // not a digit: no value's length prefix starts with it
+      continue;
+    }
+    const std::string bytes = v.ToIcebergBytes();
+    key += fmt::format("{}:", bytes.size());
+    key += bytes;
+  }
+  return key;
 }
 
 json PartitionSpecToJson(const PartitionSpec& spec) {

@@ -45,7 +45,8 @@ class PartitionSpec {
   // (`source_values[i]` is the value of fields()[i].source_id).
   Result<std::vector<Value>> PartitionTuple(const std::vector<Value>& source_values) const;
   // "name=value/name=value" (human strings, URL-encoded like Java's URLEncoder); "" when
-  // unpartitioned. Used as the data file's directory under data/.
+  // unpartitioned. Used as the data file's directory under data/. A segment longer than 200
+  // bytes (a long identity value) keeps a prefix and ends in its length and a hash of the whole.
   std::string PartitionPath(const std::vector<Value>& tuple) const;
 
   // Same fields (ids, names, transforms), ignoring the spec id.
@@ -56,6 +57,11 @@ class PartitionSpec {
   int spec_id_ = 0;
   std::vector<PartitionField> fields_;
 };
+
+// An exact map key for a partition tuple: each value's Iceberg bytes, length-prefixed, and a
+// marker of its own for null. Group files by this, never by PartitionPath: a directory name
+// cannot tell the string "null" from a null, and long values are cut.
+std::string PartitionTupleKey(const std::vector<Value>& tuple);
 
 nlohmann::json PartitionSpecToJson(const PartitionSpec& spec);
 // Accepts the v2 object {"spec-id":..,"fields":[..]} and the v1 bare field array (spec id 0).

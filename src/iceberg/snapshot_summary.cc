@@ -4,21 +4,14 @@
 
 #include <fmt/format.h>
 
+#include "iceberg/partition_spec.h"
+
 namespace icesync::iceberg {
 namespace {
 
 // Identifies a partition (spec id + exact values) for changed-partition-count.
 std::string PartitionKey(const DataFile& f, int spec_id) {
-  std::string key = std::to_string(spec_id);
-  for (const Value& v : f.partition) {
-    if (v.is_null()) {
-      key.append("|N");
-    } else {
-      std::string b = v.ToIcebergBytes();
-      key.append(fmt::format("|{}:", b.size())).append(b);
-    }
-  }
-  return key;
+  return std::to_string(spec_id) + "|" + PartitionTupleKey(f.partition);
 }
 
 }  // namespace

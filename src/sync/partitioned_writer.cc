@@ -31,25 +31,6 @@ Value ValueAt(const ColumnVector& column, int64_t row) {
   }
 }
 
-namespace {
-
-// A map key identifying a partition tuple: each value's Iceberg bytes, length-prefixed, with
-// a distinct marker for null (whose bytes would otherwise equal an empty string's).
-std::string PartitionKey(const std::vector<Value>& tuple) {
-  std::string key;
-  for (const Value& v : tuple) {
-    if (v.is_null()) {
-      key += '\xff';
-      continue;
-    }
-    const std::string bytes = v.ToIcebergBytes();
-    key += fmt::format("{}:", bytes.size());
-    key += bytes;
-  }
-  return key;
-}
-
-}  // namespace
 
 PartitionedWriter::PartitionedWriter(std::shared_ptr<const Schema> schema, iceberg::PartitionSpec spec,
                                      PartitionedWriterOptions options, DataFileSinkFactory open_sink)
@@ -152,17 +133,17 @@ Status PartitionedWriter::Write(const RecordBatch& batch) {
   for (int64_t r = 0; r < batch.num_rows(); ++r) {
     for (size_t i = 0; i < source_columns_.size(); ++i) source[i] = ValueAt(batch.column(source_columns_[i]), r);
     ASSIGN_OR_RETURN(std::vector<Value> tuple, spec_.PartitionTuple(source));
-    key = PartitionKey(tuple);
+    key = iceberg::PartitionTupleKey(tuple);
     auto [it, inserted] = group_of.emplace(key, groups.size());
     if (inserted) groups.emplace_back(std::move(tuple), std::vector<int64_t>{});
     groups[it->second].second.push_back(r);
   }
   if (groups.size() == 1) {
-    const std::string only = PartitionKey(groups[0].first);
+    const std::string only = iceberg::PartitionTupleKey(groups[0].first);
     return WriteRows(only, groups[0].first, batch, nullptr);
   }
   for (auto& [tuple, rows] : groups) {
-    RETURN_IF_ERROR(WriteRows(PartitionKey(tuple), tuple, batch, &rows));
+    RETURN_IF_ERROR(WriteRows(iceberg::PartitionTupleKey(tuple), tuple, batch, &rows));
   }
   return Status::OK();
 }

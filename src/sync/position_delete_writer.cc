@@ -26,8 +26,7 @@ Status PositionDeleteWriter::Add(const RowLocation& row) {
                        "cannot be deleted by this sync (rewrite the table's files first)",
                        row.file_path, row.spec_id, spec_.spec_id());
   }
-  const std::string path = spec_.PartitionPath(row.partition);
-  PartitionDeletes& p = by_partition_[path];
+  PartitionDeletes& p = by_partition_[iceberg::PartitionTupleKey(row.partition)];
   p.partition = row.partition;
   p.positions[row.file_path].push_back(row.pos);
   ++rows_;
@@ -36,7 +35,7 @@ Status PositionDeleteWriter::Add(const RowLocation& row) {
 
 std::vector<std::string> PositionDeleteWriter::TargetFiles() const {
   std::vector<std::string> out;
-  for (const auto& [path, p] : by_partition_) {
+  for (const auto& [key, p] : by_partition_) {
     for (const auto& [file, positions] : p.positions) out.push_back(file);
   }
   return out;
@@ -49,7 +48,8 @@ Result<std::vector<iceberg::DataFile>> PositionDeleteWriter::Write() {
   so.row_group_size = int64_t{8} << 20;
   ASSIGN_OR_RETURN(DataFileSinkFactory factory, ParquetSinkFactory(PositionDeleteSchema(), so));
   int n = 0;
-  for (auto& [partition_path, p] : by_partition_) {
+  for (auto& [key, p] : by_partition_) {
+    const std::string partition_path = spec_.PartitionPath(p.partition);
     const std::string rel = "data/" + (partition_path.empty() ? "" : partition_path + "/") + job_id_ + "-deletes-" +
                             std::to_string(n++) + ".parquet";
     const std::string local = table_dir_ + "/" + rel;

@@ -48,7 +48,9 @@ class PositionDeleteWriter {
     std::vector<Value> partition;
     std::map<std::string, std::vector<int64_t>> positions;  // file_path -> positions
   };
-  std::map<std::string, PartitionDeletes> by_partition_;  // by the partition path
+  // By iceberg::PartitionTupleKey: a delete file applies only to data files of its exact
+  // partition, and two partitions may share a directory name (the string "null" and null).
+  std::map<std::string, PartitionDeletes> by_partition_;
   int64_t rows_ = 0;
 };
 

@@ -132,6 +132,34 @@ TEST(PartitionSpecExpr, ParsesEveryTransform) {
   EXPECT_TRUE(ParsePartitionSpec("", OrdersSchema())->is_unpartitioned());
 }
 
+// A partition directory is one path segment, which filesystems cap at 255 bytes: a long
+// identity value (escaped at up to three bytes a byte) keeps a prefix, cut before an escape,
+// and ends in its length and a hash, distinct for values that share the prefix.
+TEST(PartitionSpecExpr, LongValuesMakeShortDistinctDirectoryNames) {
+  auto spec = ParsePartitionSpec("name, OrderID", OrdersSchema());
+  ASSERT_TRUE(spec.ok()) << spec.status().ToString();
+  auto path = [&](const std::string& name) {
+    return spec->PartitionPath({Value(DataType::String(), name), Value(DataType::Int64(), int64_t{7})});
+  };
+  std::string long_value;
+  for (int i = 0; i < 300; ++i) long_value += "\xc3\xa9";  // 600 bytes, 1,800 escaped
+  const std::string a = path(long_value + "a"), b = path(long_value + "b");
+  EXPECT_NE(a, b);
+  for (const std::string& p : {a, b}) {
+    const std::string segment = p.substr(0, p.find('/'));
+    EXPECT_LE(segment.size(), 200u) << segment;
+    EXPECT_EQ(segment.rfind("name=%C3%A9%C3%A9", 0), 0u) << segment;
+    const std::string prefix = segment.substr(0, segment.find('-'));
+    for (size_t i = prefix.find('%'); i != std::string::npos; i = prefix.find('%', i + 1)) {
+      EXPECT_LE(i + 3, prefix.size()) << "an escape cut in two: " << segment;
+    }
+    EXPECT_EQ(p.substr(p.find('/')), "/OrderID=7") << "short segments stay as they are";
+  }
+  EXPECT_NE(a.find("-1806-"), std::string::npos) << "the length of name=<escaped value>: " << a;
+  EXPECT_EQ(path("short"), "name=short/OrderID=7");
+  EXPECT_EQ(path(long_value + "a"), a) << "the same value, the same directory";
+}
+
 TEST(PartitionSpecExpr, ErrorsNameTheTerm) {
   auto bad_col = ParsePartitionSpec("day(OrderDate), bucket(16, Nope)", OrdersSchema());
   ASSERT_FALSE(bad_col.ok());

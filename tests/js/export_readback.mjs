@@ -14,6 +14,11 @@
 //   node tests/js/export_readback.mjs icebird-form <table dir> <jsonl file>
 //       The exact canonical rows of <jsonl file> (the table's current schema) converted into
 //       the form `icebird` prints, to compare with it.
+//   node tests/js/export_readback.mjs icebird-rounds <list file>
+//       Both of the above for many table versions in one process (node's start-up costs more
+//       than reading a small table): each line of <list file> is
+//       "<table dir>\t<metadata file name>\t<jsonl file>", and each prints one JSON line
+//       {"rows": [icebird's sorted lines], "form": [the jsonl file's rows in icebird's form]}.
 //
 // icebird (through its pinned hyparquet 1.19 with default parsers) loses precision for three
 // types, so its rows are printed in a reduced form, and `icebird-form` reduces expected rows
@@ -197,8 +202,8 @@ function latestMetadata(tableDir) {
   return JSON.parse(readFileSync(`${tableDir}/metadata/v${hint}.metadata.json`, 'utf8'))
 }
 
-function icebirdForm(tableDir, jsonlFile) {
-  const schema = currentSchema(latestMetadata(tableDir))
+function icebirdForm(tableDir, jsonlFile, metadata = latestMetadata(tableDir)) {
+  const schema = currentSchema(metadata)
   return readFileSync(jsonlFile, 'utf8').split('\n').filter(Boolean).map(line => {
     const row = JSON.parse(line)
     return canonicalObject(schema.fields.map(f => [f.name, icebirdValue(f.type, asIcebirdReturns(f.type, row[f.name] ?? null))]))
@@ -217,8 +222,22 @@ if (mode === 'duckdb') {
   lines = await icebirdRows(arg, name)
 } else if (mode === 'icebird-form') {
   lines = icebirdForm(arg, extra)
+} else if (mode === 'icebird-rounds') {
+  lines = []
+  for (const entry of readFileSync(arg, 'utf8').split('\n').filter(Boolean)) {
+    const [tableDir, metadataFile, jsonlFile] = entry.split('\t')
+    const metadata = JSON.parse(readFileSync(`${tableDir}/metadata/${metadataFile}`, 'utf8'))
+    // icebird refuses a snapshot without data manifests (a table whose rows were all deleted,
+    // or created empty) instead of returning no rows; the comparison then expects none.
+    const rows = (await icebirdRows(tableDir, metadataFile).catch(e => {
+      if (/No data manifest files found/.test(e.message)) return []
+      throw e
+    })).sort()
+    const form = icebirdForm(tableDir, jsonlFile, metadata).sort()
+    process.stdout.write(JSON.stringify({ rows, form }) + '\n')
+  }
 } else {
-  console.error('usage: export_readback.mjs duckdb LISTFILE [TABLE_DIR] | icebird TABLE_DIR [METADATA_FILE] | icebird-form TABLE_DIR JSONL')
+  console.error('usage: export_readback.mjs duckdb LISTFILE [TABLE_DIR] | icebird TABLE_DIR [METADATA_FILE] | icebird-form TABLE_DIR JSONL | icebird-rounds LISTFILE')
   process.exit(2)
 }
 lines.sort()

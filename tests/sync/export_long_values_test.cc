@@ -3,6 +3,9 @@
 // keeps 4,000 characters and VARBINARY(10) keeps 5,000 bytes. The export carries them whole.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <set>
+
 #include "core/canonical_json.h"
 #include "db/connection.h"
 #include "testing/export_support.h"
@@ -54,6 +57,35 @@ TEST_F(ExportFixture, SqliteValuesLongerThanTheirDeclaredSizeExportWhole) {
   const std::string lines = SortedCanonicalLines(expected);
   ExpectSameLines(lines, ScanRows(warehouse(), "shop.notes"), "icesync scan");
   ExpectSameLines(lines, DuckdbRows(TableDir("shop.notes")), "DuckDB");
+}
+
+// Identity partitioning on a long string: each value's directory name must stay within the
+// filesystem's 255 bytes (the write failed with "File name too long" before), and two values
+// that share a long prefix must still land in different directories.
+TEST_F(ExportFixture, LongIdentityPartitionValuesGetShortDistinctDirectories) {
+  const std::string prefix(300, 'p');
+  {
+    auto conn = db::Connection::Open(sqlite_url());
+    ASSERT_TRUE(conn.ok()) << conn.status().ToString();
+    for (const std::string& sql : {std::string("CREATE TABLE notes (id INTEGER PRIMARY KEY, title TEXT)"),
+                                   "INSERT INTO notes VALUES (1, '" + prefix + "one'), (2, '" + prefix + "two'), (3, 'x')"}) {
+      Status st = (*conn)->Execute(sql);
+      ASSERT_TRUE(st.ok()) << st.ToString();
+    }
+  }
+  CommandResult r = Export(sqlite_url(), "notes", "shop.notes", "--partition-by title");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ExpectSameLines("{\"id\":\"1\",\"title\":\"" + prefix + "one\"}\n{\"id\":\"2\",\"title\":\"" + prefix +
+                      "two\"}\n{\"id\":\"3\",\"title\":\"x\"}\n",
+                  ScanRows(warehouse(), "shop.notes"), "icesync scan");
+  std::set<std::string> directories;
+  for (const std::string& file : CommittedDataFiles(TableDir("shop.notes"))) {
+    const std::string dir = std::filesystem::path(file).parent_path().filename().string();
+    EXPECT_LE(dir.size(), 255u) << dir;
+    directories.insert(dir);
+  }
+  EXPECT_EQ(directories.size(), 3u);
+  ExpectRowsInTheirPartitions(TableDir("shop.notes"));
 }
 
 }  // namespace

@@ -25,11 +25,7 @@ namespace icesync::sync::testing {
 namespace {
 
 using icesync::testing::PostgresServer;
-
-uint64_t TestSeed(uint64_t fallback) {
-  const char* s = std::getenv("ICESYNC_TEST_SEED");
-  return s ? std::strtoull(s, nullptr, 10) : fallback;
-}
+using icesync::testing::TestSeed;
 
 class SyncTest : public ExportFixture {
  protected:

@@ -123,6 +123,13 @@ std::string PostgresServer::Url(const std::string& database) const {
          "?password_env=" + kPasswordEnv;
 }
 
+std::string PostgresServer::FreshDatabase(const std::string& database) const {
+  // Two calls: CREATE DATABASE cannot run in the transaction psql wraps several statements in.
+  Psql("DROP DATABASE IF EXISTS \"" + database + "\"");
+  Psql("CREATE DATABASE \"" + database + "\"");
+  return Url(database);
+}
+
 std::string PostgresServer::PsqlCommand(const std::string& database) const {
   return "PGPASSWORD=" + std::string(kPassword) + " " + bin_dir_ + "/psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p " +
          std::to_string(port_) + " -U " + kUser + " -d " + ShellQuote(database);

@@ -23,6 +23,9 @@ class PostgresServer {
   int port() const { return port_; }
   // postgresql://icesync@127.0.0.1:PORT/DB?password_env=ICESYNC_TEST_PG_PASSWORD
   std::string Url(const std::string& database = "postgres") const;
+  // Drops `database` (a plain name) if it exists, creates it empty and returns its Url: tests
+  // that run many times in one server (soaks, reused seeds) then never meet old tables.
+  std::string FreshDatabase(const std::string& database) const;
   // Runs SQL through psql as the test user; returns psql's stdout, or fails the test.
   std::string Psql(const std::string& sql, const std::string& database = "postgres") const;
   // psql command line prefix (with PGPASSWORD) for benchmarks that pipe data through psql.

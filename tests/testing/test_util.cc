@@ -72,6 +72,17 @@ CommandResult RunNode(const std::string& script, const std::string& args) {
   return RunCommand("cd " + ShellQuote(SourceDir()) + " && node tests/js/" + script + " " + args);
 }
 
+uint64_t TestSeed(uint64_t fallback) {
+  const char* s = std::getenv("ICESYNC_TEST_SEED");
+  return s != nullptr && *s != '\0' ? std::strtoull(s, nullptr, 10) : fallback;
+}
+
+int64_t EnvCount(const char* name, int64_t fallback) {
+  const char* s = std::getenv(name);
+  const long long n = s != nullptr ? std::atoll(s) : 0;
+  return n > 0 ? n : fallback;
+}
+
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream ss;

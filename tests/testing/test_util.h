@@ -1,6 +1,7 @@
 #pragma once
 // Shared test support: temporary directories, running commands, and the paths of the
 // source tree, the shared corpora and the icesync binary.
+#include <cstdint>
 #include <filesystem>
 #include <string>
 
@@ -38,6 +39,13 @@ std::string SharedDir();
 // Runs `node tests/js/<script> args...` from the repository root. Fails the test (not
 // skips) when node_modules is missing: scripts/install-deps.sh installs it.
 CommandResult RunNode(const std::string& script, const std::string& args);
+
+// The seed of a randomized test: $ICESYNC_TEST_SEED when set (to reproduce a failure the test
+// printed), else `fallback`, so that CI runs are repeatable.
+uint64_t TestSeed(uint64_t fallback);
+// A positive count from the environment variable `name` (e.g. ICESYNC_DIFF_ROUNDS, to soak a
+// randomized test for longer than CI does), else `fallback`.
+int64_t EnvCount(const char* name, int64_t fallback);
 
 std::string ReadFile(const std::string& path);
 void WriteFile(const std::string& path, const std::string& contents);

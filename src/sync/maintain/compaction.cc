@@ -35,9 +35,7 @@ namespace icesync::sync::maintain {
 namespace {
 
 std::string PartitionKey(int spec_id, const std::vector<Value>& partition) {
-  std::string key = std::to_string(spec_id);
-  for (const Value& v : partition) key += v.is_null() ? std::string("\x01null") : "\x01" + v.ToString();
-  return key;
+  return std::to_string(spec_id) + "|" + iceberg::PartitionTupleKey(partition);
 }
 
 // The watermark keys of the nearest snapshot that carries them, to copy into the compaction.
