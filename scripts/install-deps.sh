@@ -16,6 +16,7 @@ APT_PACKAGES=(
   nodejs npm
   clang libclang-rt-14-dev
   time procps python3
+  ccache
 )
 
 SUDO=""

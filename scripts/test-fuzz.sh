@@ -13,6 +13,7 @@ TARGETS=(parquet_reader_fuzz avro_container_fuzz manifest_fuzz table_metadata_fu
 if command -v ccache >/dev/null; then
   export CMAKE_CXX_COMPILER_LAUNCHER=${CMAKE_CXX_COMPILER_LAUNCHER:-ccache}
   export CMAKE_C_COMPILER_LAUNCHER=${CMAKE_C_COMPILER_LAUNCHER:-ccache}
+  export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$PWD}
 fi
 cmake --preset fuzz -G Ninja >/dev/null
 cmake --build build/fuzz -j"$JOBS" --target "${TARGETS[@]}"

@@ -5,6 +5,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 JOBS=$(nproc)
+# Compiler cache: a re-run (or another clone, paths taken relative to the clone) recompiles
+# only what changed. The sanitizer and fuzz builds below inherit it.
+if command -v ccache >/dev/null; then
+  export CMAKE_CXX_COMPILER_LAUNCHER=${CMAKE_CXX_COMPILER_LAUNCHER:-ccache}
+  export CMAKE_C_COMPILER_LAUNCHER=${CMAKE_C_COMPILER_LAUNCHER:-ccache}
+  export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$PWD}
+fi
 cmake --preset release -G Ninja >/dev/null
 cmake --build --preset release -j"$JOBS"
 ctest --preset release -j"$JOBS"

@@ -24,7 +24,7 @@ using sync::testing::IcebirdChecks;
 using sync::testing::Icesync;
 using sync::testing::ScanRows;
 
-const char* const kSyncPoints[] = {"extract", "files-written", "commit", "committed"};
+const char* const kSyncPoints[] = {"extract", "data-written", "files-written", "commit", "committed"};
 const char* const kImportPoints[] = {"import-staging", "import-staged", "import-applied"};
 
 class RandomKillTest : public EngineTest {
