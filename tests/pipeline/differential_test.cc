@@ -6,8 +6,8 @@
 // the rows the model holds must equal, row by row, the source, `icesync scan`, icebird (every
 // round's version, read at the end in one node process) and the target table.
 //
-// CI runs 60 rounds on SQLite and 30 on PostgreSQL (a round there costs twice as much:
-// connections), about 30 s; ICESYNC_DIFF_ROUNDS=N runs N of each, ICESYNC_TEST_SEED=S another seed (a
+// CI runs 100 rounds on SQLite and 100 on PostgreSQL (about 25 s and 45 s on an idle machine: a
+// PostgreSQL round costs more, connections); ICESYNC_DIFF_ROUNDS=N runs N of each, ICESYNC_TEST_SEED=S another seed (a
 // failure prints the seed and the table's options to reproduce it).
 #include <gtest/gtest.h>
 
@@ -89,7 +89,7 @@ class DifferentialTest : public EngineTest {
 };
 
 TEST_P(DifferentialTest, SourceIcebergAndTargetAgreeEveryRound) {
-  Run(GetParam(), source_, target_, EnvCount("ICESYNC_DIFF_ROUNDS", sqlite() ? 60 : 30), TestSeed(sqlite() ? 1000 : 2000));
+  Run(GetParam(), source_, target_, EnvCount("ICESYNC_DIFF_ROUNDS", 100), TestSeed(sqlite() ? 1000 : 2000));
 }
 
 ICESYNC_FOR_EACH_ENGINE(DifferentialTest);
