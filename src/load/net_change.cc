@@ -201,7 +201,10 @@ Status ReadDeletedKeys(const iceberg::Table& table, const NetChange& change, con
   // Rows removed by position: the key columns of their data file at those positions.
   std::map<std::string, std::vector<DeletedRow>> by_path;
   RETURN_IF_ERROR(CollectPositions(table, change, &by_path));
-  for (auto& [path, rows] : by_path) {
+  // (Not a structured binding: clang 14 does not let the lambda below capture one.)
+  for (auto& entry : by_path) {
+    const std::string& path = entry.first;
+    std::vector<DeletedRow>& rows = entry.second;
     std::sort(rows.begin(), rows.end());
     ASSIGN_OR_RETURN(std::string local, mapper.ToLocal(path));
     ASSIGN_OR_RETURN(std::optional<ColumnVector> footer_keys, KeysFromFooter(local, key_fields, rows));
