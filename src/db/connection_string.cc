@@ -340,6 +340,14 @@ Result<ConnectionString> ResolveConnectionString(const std::string& url_or_odbc)
                                k, IsPasswordKey(k) ? "***" : v);
       }
     }
+    // Unbraced, a value must still read back as itself (no leading '{', no edge spaces), or
+    // what the driver opens and what icesync reports would differ.
+    Result<std::vector<OdbcAttribute>> back = ParseOdbcAttributes(JoinUnbraced(attrs));
+    if (!back.ok() || *back != attrs) {
+      return InvalidArgument("the SQLite driver takes values verbatim up to ';', and one of them (starting with "
+                             "'{{' or with spaces at an end) would not read back as written; rename the file or "
+                             "link it under a plainer name");
+    }
   }
   cs.odbc = format(attrs);
   for (auto& [k, v] : attrs) {

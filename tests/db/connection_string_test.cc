@@ -128,5 +128,26 @@ TEST(ConnectionStringTest, UnknownDriver) {
   EXPECT_EQ(by_name.status().message().find("hidden"), std::string::npos);
 }
 
+// sqliteodbc takes values verbatim up to ';' (no braces): a value that would not read back as
+// itself unbraced is refused rather than opening another file than the one reported. Found by
+// connection_string_fuzz (a Database value of '{' runs).
+TEST(ConnectionStringTest, SqliteValuesThatWouldNotReadBackAreRefused) {
+  const std::string driver = "Driver=" + std::string(kOdbcDriverDir) + "/libsqlite3odbc.so;";
+  EXPECT_TRUE(ResolveConnectionString(driver + "Database=/data/a b.db").ok());
+  for (const std::string db : {"Database={{{/x.db}", "Database={/x.db}}}x", "Database={ /x.db }"}) {
+    Result<ConnectionString> r = ResolveConnectionString(driver + db);
+    if (r.ok()) {
+      Result<std::vector<OdbcAttribute>> attrs = ParseOdbcAttributes(r->odbc);
+      ASSERT_TRUE(attrs.ok()) << db << " -> " << r->odbc;
+      EXPECT_EQ(ParseOdbcAttributes(r->redacted)->size(), attrs->size()) << db;
+    } else {
+      EXPECT_EQ(r.status().code(), ErrorCode::kInvalidArgument) << db;
+    }
+  }
+  Result<ConnectionString> leading = ResolveConnectionString(driver + "Database={{/x.db}}}");
+  ASSERT_FALSE(leading.ok());
+  EXPECT_NE(leading.status().message().find("verbatim"), std::string::npos) << leading.status().message();
+}
+
 }  // namespace
 }  // namespace icesync::db
