@@ -11,7 +11,7 @@ APT_PACKAGES=(
   libzstd-dev libsnappy-dev zlib1g-dev liblz4-dev
   nlohmann-json3-dev libcli11-dev libfmt-dev
   unixodbc unixodbc-dev odbcinst tdsodbc freetds-dev odbc-postgresql libsqliteodbc sqlite3
-  libpq-dev libyaml-cpp-dev
+  libpq-dev libyaml-cpp-dev libcurl4-openssl-dev
   postgresql postgresql-client
   nodejs npm
   clang libclang-rt-14-dev

@@ -32,17 +32,6 @@ Result<Table> LoadMetadataFile(const std::string& metadata_path);
 // directory or a metadata file path (with a warehouse, an existing path is accepted too).
 Result<Table> LoadTableArgument(const std::string& warehouse, const std::string& table_arg);
 
-struct CommitOptions {
-  int max_attempts = 64;
-  int initial_backoff_ms = 2;
-  int max_backoff_ms = 250;
-};
-
-// Builds the next metadata from the newest committed version. Called once per attempt with a
-// freshly loaded base; must be safe to call again (no side effects it cannot repeat) and
-// should return Conflict when the base no longer allows the change (the commit then stops).
-using MetadataUpdate = std::function<Result<TableMetadata>(const Table& base)>;
-
 // Commits an update to the table at `table_dir` (see the protocol above). The update's result
 // gets last-updated-ms and a metadata-log entry for the base file filled in here. Returns the
 // newly committed version. Tables whose metadata files are not named vN.metadata.json are
