@@ -14,6 +14,7 @@
 
 #include "core/crash_point.h"
 #include "core/durable_file.h"
+#include "iceberg/commit_retry.h"
 
 namespace icesync::iceberg {
 
@@ -22,8 +23,6 @@ namespace fs = std::filesystem;
 namespace {
 constexpr const char* kHintFile = "version-hint.text";
 constexpr const char* kOldHintFile = "version-hint.txt";
-// Java's default for write.metadata.previous-versions-max.
-constexpr size_t kMaxMetadataLog = 100;
 
 std::string VersionFileName(int n) { return fmt::format("v{}.metadata.json", n); }
 
@@ -181,46 +180,28 @@ Result<Table> LoadTableArgument(const std::string& warehouse, const std::string&
 }
 
 Result<Table> CommitTable(const std::string& table_dir, const MetadataUpdate& update, const CommitOptions& options) {
-  std::mt19937 rng(std::random_device{}());
-  int backoff = std::max(1, options.initial_backoff_ms);
-  for (int attempt = 1;; ++attempt) {
+  return RetryCommit(table_dir, options, [&](int) -> Result<std::optional<Table>> {
     ASSIGN_OR_RETURN(Table base, LoadTableDir(table_dir));
     if (base.version < 0 || !fs::path(base.metadata_path).filename().string().starts_with("v")) {
       return Unsupported("table {}: commits need metadata files named vN.metadata.json, but the current one is {}",
                          base.table_dir, base.metadata_path);
     }
     ASSIGN_OR_RETURN(TableMetadata next, update(base));
-    next.last_updated_ms = std::max(NowMillis(), base.metadata.last_updated_ms);
-    next.metadata_log = base.metadata.metadata_log;
-    std::string location = base.metadata.location;
-    while (location.size() > 1 && location.back() == '/') location.pop_back();
-    next.metadata_log.push_back({base.metadata.last_updated_ms, location + "/metadata/" + VersionFileName(base.version)});
-    if (next.metadata_log.size() > kMaxMetadataLog) {
-      next.metadata_log.erase(next.metadata_log.begin(), next.metadata_log.end() - kMaxMetadataLog);
-    }
+    FinishCommittedMetadata(base, &next);
     const std::string md = base.table_dir + "/metadata";
     const int version = base.version + 1;
     Status st = WriteVersionExclusive(md, version, SerializeTableMetadata(next));
-    if (st.ok()) {
-      CrashPoint("committed");
-      WriteVersionHint(md, version);
-      Table t;
-      t.table_dir = base.table_dir;
-      t.metadata_path = md + "/" + VersionFileName(version);
-      t.version = version;
-      t.metadata = std::move(next);
-      return t;
-    }
-    if (st.code() != ErrorCode::kAlreadyExists) return st;
-    if (attempt >= options.max_attempts) {
-      return Conflict("table {}: commit failed after {} attempts, other writers kept committing first; retry later",
-                      base.table_dir, attempt);
-    }
-    // Lost the race for `version`: back off with jitter, then rebuild on the new base.
-    std::uniform_int_distribution<int> jitter(backoff / 2, backoff);
-    std::this_thread::sleep_for(std::chrono::milliseconds(jitter(rng)));
-    backoff = std::min(options.max_backoff_ms, backoff * 2);
-  }
+    if (!st.ok() && st.code() == ErrorCode::kAlreadyExists) return std::optional<Table>();  // lost the race
+    RETURN_IF_ERROR(st);
+    CrashPoint("committed");
+    WriteVersionHint(md, version);
+    Table t;
+    t.table_dir = base.table_dir;
+    t.metadata_path = md + "/" + VersionFileName(version);
+    t.version = version;
+    t.metadata = std::move(next);
+    return std::optional<Table>(std::move(t));
+  });
 }
 
 Result<Table> UpdateTableProperties(const std::string& table_dir, const std::map<std::string, std::string>& set,
