@@ -149,8 +149,8 @@ Status RestCatalog::LoadConfig() {
   if (!options_.warehouse.empty()) config_["warehouse"] = options_.warehouse;
   merge("overrides");
   auto p = config_.find("prefix");
-  prefix_.clear();
-  if (p != config_.end() && !p->second.empty()) prefix_ = "/" + io::UrlEncode(p->second, /*keep_slash=*/true);
+  prefix_ = p == config_.end() ? "" : p->second;
+  prefix_path_ = prefix_.empty() ? "" : "/" + io::UrlEncode(prefix_, /*keep_slash=*/true);
   return Status::OK();
 }
 
@@ -166,6 +166,7 @@ Result<RestCatalog::Response> RestCatalog::Request(const std::string& method, co
   req.url = base_uri_ + path;
   if (body) req.body = body->dump();
   io::HttpClient& client = mode == Send::kOnce ? *http_once_ : *http_;
+  req.fresh_connection = mode == Send::kOnce;
   for (int attempt = 0;; ++attempt) {
     req.headers = options_.headers;
     req.headers.emplace_back("Accept", "application/json");
@@ -226,7 +227,7 @@ Status RestCatalog::ErrorFrom(const std::string& what, const Response& r) const 
 }
 
 std::string RestCatalog::NamespacePath(const std::vector<std::string>& ns) const {
-  return "/v1" + prefix_ + "/namespaces/" + io::UrlEncode(JoinNamespace(ns));
+  return "/v1" + prefix_path_ + "/namespaces/" + io::UrlEncode(JoinNamespace(ns));
 }
 
 std::string RestCatalog::TablePath(const TableIdentifier& id) const {
@@ -291,7 +292,7 @@ Result<std::vector<std::vector<std::string>>> RestCatalog::ListNamespaces(const 
   std::vector<std::vector<std::string>> out;
   std::string page;
   for (int pages = 0; pages < 100000; ++pages) {
-    std::string path = "/v1" + prefix_ + "/namespaces";
+    std::string path = "/v1" + prefix_path_ + "/namespaces";
     std::string sep = "?";
     if (!parent.empty()) {
       path += sep + "parent=" + io::UrlEncode(JoinNamespace(parent));
@@ -322,7 +323,7 @@ Status RestCatalog::CreateNamespace(const std::vector<std::string>& ns, const st
   json body{{"namespace", ns}, {"properties", json::object()}};
   for (const auto& [k, v] : properties) body["properties"][k] = v;
   // Not re-sent by the transport: a repeat of a create that landed would answer 409.
-  ASSIGN_OR_RETURN(Response r, Request("POST", "/v1" + prefix_ + "/namespaces", &body, Send::kOnce));
+  ASSIGN_OR_RETURN(Response r, Request("POST", "/v1" + prefix_path_ + "/namespaces", &body, Send::kOnce));
   if (!Is2xx(r.status)) return ErrorFrom("creating namespace " + JoinNamespace(ns), r);
   return Status::OK();
 }
@@ -375,7 +376,7 @@ Result<std::string> RestCatalog::DefaultLocation(const TableIdentifier& id) cons
 Result<Table> RestCatalog::CreateTable(const TableIdentifier& id, TableMetadata metadata) {
   const std::string name = id.ToString();
   if (metadata.location.empty()) return InvalidArgument("creating table {}: the metadata has no location", name);
-  const iceberg::Schema* schema = metadata.CurrentSchema();
+  const Schema* schema = metadata.CurrentSchema();
   const iceberg::PartitionSpec* spec = metadata.DefaultSpec();
   if (schema == nullptr || spec == nullptr) {
     return InvalidArgument("creating table {}: the metadata lacks its current schema or default spec", name);

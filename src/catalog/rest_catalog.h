@@ -79,6 +79,7 @@ class RestCatalog : public iceberg::Catalog {
 
   // The merged catalog configuration (server defaults < client < server overrides).
   const std::map<std::string, std::string>& config() const { return config_; }
+  // The `prefix` the configuration gave ("" for none).
   const std::string& prefix() const { return prefix_; }
 
  private:
@@ -117,7 +118,8 @@ class RestCatalog : public iceberg::Catalog {
   RestCatalogOptions options_;
   std::map<std::string, std::string> config_;
   std::string base_uri_;  // options_.uri without trailing '/'
-  std::string prefix_;    // "" or "/<prefix>"
+  std::string prefix_;
+  std::string prefix_path_;  // "" or "/<prefix, URL-encoded>", after /v1
 
   // HttpClient serves one request at a time; the catalog may be shared by tables committing in
   // parallel (icesync run), so requests are serialised here.

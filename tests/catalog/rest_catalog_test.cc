@@ -174,7 +174,8 @@ TEST_F(RestCatalogTest, CreateLoadListDrop) {
   Create(Id("s.customers"), false);
   Create(Id("s.items"), true);
   std::vector<std::string> names;
-  for (const auto& id : catalog_->ListTables({"s"}).value()) names.push_back(id.ToString());
+  const std::vector<TableIdentifier> listed = catalog_->ListTables({"s"}).value();
+  for (const auto& id : listed) names.push_back(id.ToString());
   EXPECT_EQ(names, (std::vector<std::string>{"s.customers", "s.items", "s.orders"}));
 
   ASSERT_TRUE(catalog_->DropTable(Id("s.orders"), /*purge=*/true).ok());
@@ -206,7 +207,7 @@ TEST_F(RestCatalogTest, CreateWithSnapshotAppendThenRowDeltaEqualNext) {
     return expected;
   }).value();
   EXPECT_EQ(calls, 1);
-  EXPECT_EQ(appended.version, 2);
+  EXPECT_EQ(appended.version, 1);  // the create commit wrote 00000-…
   ExpectSameTable(appended.metadata, expected);
   ExpectSameTable(catalog_->LoadTable(Id("s.orders")).value().metadata, expected);
   ExpectSameTable(iceberg::ReadTableMetadata(appended.metadata_path).value(), expected);
@@ -275,7 +276,6 @@ TEST_F(RestCatalogTest, PropertiesSchemaAndSpecEvolutionEqualNext) {
   // Expiry: the first snapshot goes.
   commit([](TableMetadata& m) {
     m.snapshots.erase(m.snapshots.begin());
-    m.snapshots.front().parent_snapshot_id.reset();
   });
 }
 
