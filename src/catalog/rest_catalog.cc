@@ -79,7 +79,11 @@ std::string RestCatalog::Describe() const {
 }
 
 std::string RestCatalog::Scrub(std::string message) const {
-  std::vector<std::string> secrets = {options_.token, bearer_};
+  std::vector<std::string> secrets = {options_.token};
+  {
+    std::lock_guard<std::mutex> lock(token_mu_);
+    secrets.push_back(bearer_);
+  }
   const size_t colon = options_.credential.find(':');
   secrets.push_back(colon == std::string::npos ? options_.credential : options_.credential.substr(colon + 1));
   for (const auto& s : secrets) {
@@ -94,6 +98,7 @@ std::string RestCatalog::Scrub(std::string message) const {
 Status RestCatalog::Authenticate() {
   std::lock_guard<std::mutex> lock(mu_);
   if (!options_.token.empty()) {
+    std::lock_guard<std::mutex> token_lock(token_mu_);
     bearer_ = options_.token;
     return Status::OK();
   }
@@ -125,7 +130,10 @@ Status RestCatalog::FetchToken() const {
   if (!resp.body.is_object() || !resp.body.contains("access_token") || !resp.body["access_token"].is_string()) {
     return IOError("{}: the answer holds no access_token", what);
   }
-  bearer_ = resp.body["access_token"].get<std::string>();
+  {
+    std::lock_guard<std::mutex> token_lock(token_mu_);
+    bearer_ = resp.body["access_token"].get<std::string>();
+  }
   bearer_expires_ms_ = 0;
   if (resp.body.contains("expires_in") && resp.body["expires_in"].is_number()) {
     bearer_expires_ms_ = iceberg::NowMillis() + resp.body["expires_in"].get<int64_t>() * 1000;

@@ -126,7 +126,9 @@ class RestCatalog : public iceberg::Catalog {
   mutable std::mutex mu_;
   mutable std::unique_ptr<io::HttpClient> http_;       // GET/HEAD/token: transport retries
   mutable std::unique_ptr<io::HttpClient> http_once_;  // POST/DELETE: never re-sent blindly
-  mutable std::string bearer_;                          // current access token ("" = none)
+  mutable std::string bearer_;  // current access token ("" = none); written under mu_ and token_mu_
+  // Scrub() reads bearer_ from any thread, also while another thread refreshes it under mu_.
+  mutable std::mutex token_mu_;
   mutable int64_t bearer_expires_ms_ = 0;               // 0 = does not expire / unknown
 };
 

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <filesystem>
 #include <random>
+#include <thread>
 
 #include "catalog/rest_metadata_diff.h"
 #include "core/schema_json.h"
@@ -41,7 +42,7 @@ TableIdentifier Id(const std::string& text) { return TableIdentifier::Parse(text
 // not the catalog's concern: the server never reads them).
 TableMetadata WithSnapshot(const TableMetadata& base, const std::string& operation,
                            std::map<std::string, std::string> summary = {}) {
-  static std::mt19937_64 rng(std::random_device{}());
+  thread_local std::mt19937_64 rng(std::random_device{}());
   TableMetadata next = base;
   iceberg::Snapshot s;
   // Above 2^53 on purpose: the ids must survive JSON on both sides digit for digit.
@@ -318,6 +319,33 @@ TEST_F(RestCatalogTest, LostRaceIsRebuiltOnTheWinner) {
   EXPECT_EQ(calls, 2);
   ExpectSameTable(t.metadata, expected);
   EXPECT_EQ(t.metadata.snapshots.size(), 3u);
+}
+
+// icesync run commits several tables (or writers) in parallel through one catalog object.
+TEST_F(RestCatalogTest, ParallelCommitsThroughOneCatalogAllLand) {
+  Create(Id("s.orders"), true);
+  auto other = OpenCatalog("icesync-test:s3cr3t-for-tests").value();
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int w = 0; w < 4; ++w) {
+    threads.emplace_back([&, w] {
+      RestCatalog& c = w % 2 ? *other : *catalog_;
+      for (int i = 0; i < 3; ++i) {
+        auto r = c.CommitTable(Id("s.orders"), [](const Table& b) -> Result<TableMetadata> {
+          return WithSnapshot(b.metadata, "append");
+        });
+        if (!r.ok()) ++failures;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  Table t = catalog_->LoadTable(Id("s.orders")).value();
+  EXPECT_EQ(t.metadata.snapshots.size(), 13u);
+  // One chain: every snapshot's parent is the one before it.
+  for (size_t i = 1; i < t.metadata.snapshots.size(); ++i) {
+    EXPECT_EQ(t.metadata.snapshots[i].parent_snapshot_id, t.metadata.snapshots[i - 1].snapshot_id);
+  }
 }
 
 TEST_F(RestCatalogTest, Injected409IsRetriedAndLandsOnce) {
