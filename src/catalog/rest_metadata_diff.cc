@@ -61,7 +61,38 @@ struct Versioned {
   std::map<int, json> next;
   std::optional<int> base_current;  // nullopt for a create
   int next_current = 0;
+  const char* id_key = "";      // the id's name in the JSON ("schema-id", "spec-id", "order-id")
+  bool sort_orders = false;     // ids start at 1; the unsorted order (no fields) is always 0
 };
+
+// The id a server gives an added object (Java's TableMetadata.Builder, which REST servers
+// follow): an identical existing one's id, else the highest id + 1. The ids our metadata uses
+// (a snapshot's schema-id, a manifest's spec id) are only right if they are the same.
+Status CheckAssignedId(const Versioned& v, const std::map<int, json>& known, int id, const char* what,
+                       const std::string& table_name) {
+  auto without_id = [&](json j) {
+    j.erase(v.id_key);
+    return j;
+  };
+  const json& added = v.next.at(id);
+  if (v.sort_orders && added.value("fields", json::array()).empty()) {
+    if (id == 0) return Status::OK();
+    return Unsupported("table {}: the unsorted order must have id 0, not {}", table_name, id);
+  }
+  int expected = v.sort_orders ? 1 : 0;
+  for (const auto& [kid, kj] : known) {
+    if (without_id(kj) == without_id(added)) {
+      return Unsupported("table {}: {} {} repeats {} {}; a REST server would reuse id {}: make that one current instead",
+                         table_name, what, id, what, kid, kid);
+    }
+    expected = std::max(expected, kid + 1);
+  }
+  if (id != expected) {
+    return Unsupported("table {}: the update adds {} {}, but a REST server gives it id {} (highest + 1)", table_name,
+                       what, id, expected);
+  }
+  return Status::OK();
+}
 
 Status DiffVersioned(const Versioned& v, const char* what, const char* add_action, const char* add_field,
                      const char* set_action, const char* set_field, const std::string& table_name, json* updates,
@@ -80,7 +111,12 @@ Status DiffVersioned(const Versioned& v, const char* what, const char* add_actio
   for (const auto& [id, j] : v.next) {
     if (!v.base.count(id)) new_ids.push_back(id);  // std::map: ascending ids
   }
-  for (int id : new_ids) updates->push_back(json{{"action", add_action}, {add_field, v.next.at(id)}});
+  std::map<int, json> known = v.base;
+  for (int id : new_ids) {
+    RETURN_IF_ERROR(CheckAssignedId(v, known, id, what, table_name));
+    known[id] = v.next.at(id);
+    updates->push_back(json{{"action", add_action}, {add_field, v.next.at(id)}});
+  }
   *added = !new_ids.empty();
   *current_changed = !v.base_current || *v.base_current != v.next_current;
   if (!*current_changed) return Status::OK();
@@ -161,6 +197,7 @@ Result<RestCommitBody> Diff(const TableMetadata* base, const TableMetadata& next
     for (const auto& s : b.schemas) v.base[s.schema_id()] = SchemaToJson(s);
     for (const auto& s : next.schemas) v.next[s.schema_id()] = SchemaToJson(s);
     if (base) v.base_current = b.current_schema_id;
+    v.id_key = "schema-id";
     v.next_current = next.current_schema_id;
     const size_t first_new = updates.size();
     bool added = false, current_changed = false;
@@ -184,6 +221,7 @@ Result<RestCommitBody> Diff(const TableMetadata* base, const TableMetadata& next
     for (const auto& s : b.specs) v.base[s.spec_id()] = iceberg::PartitionSpecToJson(s);
     for (const auto& s : next.specs) v.next[s.spec_id()] = iceberg::PartitionSpecToJson(s);
     if (base) v.base_current = b.default_spec_id;
+    v.id_key = "spec-id";
     v.next_current = next.default_spec_id;
     bool added = false, current_changed = false;
     RETURN_IF_ERROR(DiffVersioned(v, "partition spec", "add-spec", "spec", "set-default-spec", "spec-id", table_name,
@@ -207,6 +245,8 @@ Result<RestCommitBody> Diff(const TableMetadata* base, const TableMetadata& next
     for (const auto& o : b.sort_orders) v.base[o.order_id] = iceberg::SortOrderToJson(o);
     for (const auto& o : next.sort_orders) v.next[o.order_id] = iceberg::SortOrderToJson(o);
     if (base) v.base_current = b.default_sort_order_id;
+    v.id_key = "order-id";
+    v.sort_orders = true;
     v.next_current = next.default_sort_order_id;
     bool added = false, current_changed = false;
     RETURN_IF_ERROR(DiffVersioned(v, "sort order", "add-sort-order", "sort-order", "set-default-sort-order",

@@ -297,6 +297,19 @@ TEST_F(RestCatalogTest, ChangesNoUpdateExpressesAreRefused) {
   refused([](TableMetadata& m) { m.table_uuid = iceberg::NewUuid(); }, "uuid");
   refused([](TableMetadata& m) { m.snapshots[0].summary["x"] = "y"; }, "rewrites snapshot");
   refused([](TableMetadata& m) { m.last_column_id = 10; }, "last-column-id");
+  refused([](TableMetadata& m) { m.schemas.erase(m.schemas.begin()); }, "removes schema 0");
+  // Ids a server would assign differently: our snapshots and manifests would name the wrong one.
+  refused([](TableMetadata& m) {
+    std::vector<Field> fields = m.CurrentSchema()->fields();
+    fields.push_back(Field{4, "x", DataType::Int32(), false});
+    m.schemas.push_back(Schema(fields, 5, {1}));
+    m.current_schema_id = 5;
+    m.last_column_id = 4;
+  }, "gives it id 1");
+  refused([](TableMetadata& m) {
+    m.schemas.push_back(Schema(m.CurrentSchema()->fields(), 1, {1}));
+    m.current_schema_id = 1;
+  }, "would reuse id 0");
   EXPECT_EQ(ServerCommits(), before);
 }
 
