@@ -242,7 +242,7 @@ std::string RestCatalog::TablePath(const TableIdentifier& id) const {
   return NamespacePath(id.ns) + "/tables/" + io::UrlEncode(id.name);
 }
 
-Result<Table> RestCatalog::TableFromResult(const TableIdentifier& id, const json& body, const std::string& what) const {
+Result<Table> RestCatalog::TableFromResult(const json& body, const std::string& what) const {
   if (!body.is_object() || !body.contains("metadata") || !body.contains("metadata-location") ||
       !body["metadata-location"].is_string()) {
     return Corrupt("{}: {} answered without metadata and metadata-location", what, Describe());
@@ -253,7 +253,6 @@ Result<Table> RestCatalog::TableFromResult(const TableIdentifier& id, const json
   t.table_dir = iceberg::StripFileScheme(t.metadata.location);
   while (t.table_dir.size() > 1 && t.table_dir.back() == '/') t.table_dir.pop_back();
   t.version = VersionOf(t.metadata_path);
-  (void)id;
   return t;
 }
 
@@ -261,7 +260,7 @@ Result<Table> RestCatalog::LoadTable(const TableIdentifier& id) const {
   const std::string what = "loading table " + id.ToString();
   ASSIGN_OR_RETURN(Response r, Request("GET", TablePath(id), nullptr, Send::kRetrying));
   if (!Is2xx(r.status)) return ErrorFrom(what, r);
-  return TableFromResult(id, r.body, what);
+  return TableFromResult(r.body, what);
 }
 
 Result<bool> RestCatalog::TableExists(const TableIdentifier& id) const {
@@ -419,7 +418,7 @@ Result<Table> RestCatalog::CreateTable(const TableIdentifier& id, TableMetadata 
     return AlreadyExists("{}", st.message());
   }
   if (!Is2xx(r->status)) return ErrorFrom("creating table " + name, *r);
-  return TableFromResult(id, r->body, "creating table " + name);
+  return TableFromResult(r->body, "creating table " + name);
 }
 
 Result<Table> RestCatalog::CommitTable(const TableIdentifier& id, const iceberg::MetadataUpdate& update,
@@ -442,7 +441,7 @@ Result<Table> RestCatalog::CommitTable(const TableIdentifier& id, const iceberg:
     // and applied nothing. Both: rebuild on a fresh load.
     if (r->status == 409 || r->status == 503) return std::optional<Table>();
     if (!Is2xx(r->status)) return ErrorFrom("committing to table " + name, *r);
-    ASSIGN_OR_RETURN(Table t, TableFromResult(id, r->body, "committing to table " + name));
+    ASSIGN_OR_RETURN(Table t, TableFromResult(r->body, "committing to table " + name));
     return std::optional<Table>(std::move(t));
   });
 }

@@ -108,8 +108,7 @@ class RestCatalog : public iceberg::Catalog {
 
   std::string NamespacePath(const std::vector<std::string>& ns) const;
   std::string TablePath(const iceberg::TableIdentifier& id) const;
-  Result<iceberg::Table> TableFromResult(const iceberg::TableIdentifier& id, const nlohmann::json& body,
-                                         const std::string& what) const;
+  Result<iceberg::Table> TableFromResult(const nlohmann::json& body, const std::string& what) const;
   Status EnsureNamespace(const std::vector<std::string>& ns);
   // The commit whose answer was lost (5xx, connection dropped): landed or unknown.
   Result<iceberg::Table> ResolveUnknownCommit(const iceberg::TableIdentifier& id, const iceberg::TableMetadata& next,

@@ -404,6 +404,15 @@ TEST_F(RestCatalogTest, AnswerLostAfterTheServerAppliedIsDetectedAsCommitted) {
   EXPECT_EQ(p->metadata.properties.at("k"), "v");
 }
 
+TEST_F(RestCatalogTest, CreateWhoseAnswerWasLostIsDetectedAsCreated) {
+  ASSERT_TRUE(catalog_->CreateNamespace({"s"}).ok());
+  server_->InjectCommitFailure("500-after");
+  TableMetadata created;
+  Table t = Create(Id("s.orders"), true, &created);
+  ExpectSameTable(t.metadata, created);
+  EXPECT_EQ(ServerCommits(), 1);
+}
+
 TEST_F(RestCatalogTest, AnswerLostBeforeTheServerAppliedIsStateUnknown) {
   Create(Id("s.orders"), true);
   const int before = ServerCommits();
