@@ -6,7 +6,7 @@
 #include "catalog/rest_metadata_diff.h"
 #include "core/schema_json.h"
 #include "iceberg/commit_retry.h"
-#include "iceberg/file_io.h"
+#include "iceberg/table_file_mapper.h"
 
 namespace icesync::catalog {
 namespace {
