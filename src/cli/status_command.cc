@@ -73,6 +73,7 @@ int RunStatus(const StatusArgs& a) {
   const int64_t position_deletes = SummaryCount(current, iceberg::summary::kTotalPositionDeletes);
   nlohmann::json j = {
       {"table", a.table},
+      {"metadata", table->metadata_path},
       {"synced", w.has_value()},
       {"detect", w ? nlohmann::json(w->detect) : nlohmann::json()},
       {"mode", w ? nlohmann::json(w->mode) : nlohmann::json()},
