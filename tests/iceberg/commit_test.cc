@@ -326,7 +326,7 @@ TEST_F(CommitTest, CorruptManifestListAndManifestNameTheFile) {
 TEST_F(CommitTest, CatalogCreateLoadListDrop) {
   EXPECT_EQ(catalog_.CreateTable(id_, TestSchema(), PartitionSpec::Unpartitioned()).status().code(),
             ErrorCode::kAlreadyExists);
-  EXPECT_TRUE(catalog_.TableExists(id_));
+  EXPECT_TRUE(*catalog_.TableExists(id_));
   PartitionSpec bad(0, {PartitionField{99, 1000, "x", Transform::Identity()}});
   EXPECT_EQ(catalog_.CreateTable({{"sales"}, "bad"}, TestSchema(), bad).status().code(), ErrorCode::kNotFound);
   EXPECT_FALSE(fs::exists(dir_.path() / "sales" / "bad"));
@@ -351,7 +351,7 @@ TEST_F(CommitTest, CatalogCreateLoadListDrop) {
   ASSERT_TRUE(AppendFiles(table_.table_dir, {MakeFile(table_, "a.parquet", 1, 1)}).ok());
   WriteFile(table_.table_dir + "/data/a.parquet", "x");
   ASSERT_TRUE(catalog_.DropTable(id_).ok());
-  EXPECT_FALSE(catalog_.TableExists(id_));
+  EXPECT_FALSE(*catalog_.TableExists(id_));
   EXPECT_TRUE(fs::exists(table_.table_dir + "/data/a.parquet"));  // data kept without purge
   ASSERT_TRUE(catalog_.DropTable({{"sales"}, "customers"}, true).ok());
   EXPECT_FALSE(fs::exists(dir_.path() / "sales" / "customers"));

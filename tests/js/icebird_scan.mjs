@@ -3,6 +3,12 @@
 // compare them with `icesync scan --format jsonl`.
 //
 //   node tests/js/icebird_scan.mjs <table_dir> [snapshot_id]
+//   node tests/js/icebird_scan.mjs <.../metadata/NAME.metadata.json> [snapshot_id]
+//   ICEBIRD_S3_ENDPOINT=http://127.0.0.1:PORT node tests/js/icebird_scan.mjs s3://bucket/.../x.metadata.json
+//
+// With ICEBIRD_S3_ENDPOINT, icebird reads an s3:// table over real HTTP from an S3-compatible
+// server (path-style): its own translation of s3://bucket/key to https://bucket.s3.amazonaws.com
+// is pointed at the endpoint, so every manifest, data and delete file travels as a ranged GET.
 //
 // icebird reads through the global fetch, so fetch is replaced by one that reads local
 // files (absolute paths or file:// URLs; Range requests honoured). Time travel: icebird only
@@ -28,7 +34,14 @@ function localPath(url) {
   return url
 }
 
+const s3Endpoint = process.env.ICEBIRD_S3_ENDPOINT
+const httpFetch = globalThis.fetch
+
 globalThis.fetch = async (url, init = {}) => {
+  if (s3Endpoint) {
+    const m = /^https:\/\/([^/]+)\.s3\.amazonaws\.com(\/.*)$/.exec(String(url))
+    if (m) return httpFetch(`${s3Endpoint}/${m[1]}${m[2]}`, init)
+  }
   const path = localPath(String(url))
   let data
   try {
@@ -56,14 +69,28 @@ if (!tableDir) {
   process.exit(2)
 }
 
-// The newest vN.metadata.json (the filesystem catalog's layout).
-const versions = readdirSync(`${tableDir}/metadata`)
-  .map(f => /^v(\d+)\.metadata\.json$/.exec(f))
-  .filter(Boolean)
-  .map(m => Number(m[1]))
-const newest = Math.max(...versions)
+// A metadata file named directly (any catalog's), else the newest vN.metadata.json (the
+// filesystem catalog's layout).
+let text
+let tableUrl = tableDir
+if (tableDir.endsWith('.metadata.json')) {
+  tableUrl = tableDir.slice(0, tableDir.lastIndexOf('/metadata/'))
+  if (tableDir.startsWith('s3://')) {
+    const response = await globalThis.fetch(tableDir.replace(/^s3:\/\/([^/]+)/, 'https://$1.s3.amazonaws.com'))
+    if (!response.ok) throw new Error(`${tableDir}: HTTP ${response.status}`)
+    text = await response.text()
+  } else {
+    text = readFileSync(tableDir, 'utf8')
+  }
+} else {
+  const versions = readdirSync(`${tableDir}/metadata`)
+    .map(f => /^v(\d+)\.metadata\.json$/.exec(f))
+    .filter(Boolean)
+    .map(m => Number(m[1]))
+  const newest = Math.max(...versions)
+  text = readFileSync(`${tableDir}/metadata/v${newest}.metadata.json`, 'utf8')
+}
 // Snapshot ids exceed 2^53: parse them as text so none is rounded.
-const text = readFileSync(`${tableDir}/metadata/v${newest}.metadata.json`, 'utf8')
 const metadata = JSON.parse(text.replace(/("(?:current-)?snapshot-id"|"parent-snapshot-id")\s*:\s*(-?\d+)/g, '$1:"$2"'))
 if (snapshotId !== undefined) {
   const snapshot = metadata.snapshots.find(s => s['snapshot-id'] === snapshotId)
@@ -73,7 +100,7 @@ if (snapshotId !== undefined) {
 }
 const schema = metadata.schemas.find(s => s['schema-id'] === metadata['current-schema-id'])
 
-const rows = await icebergRead({ tableUrl: tableDir, metadata })
+const rows = await icebergRead({ tableUrl, metadata })
 
 function canonical(type, v) {
   if (v === undefined || v === null) return 'null'

@@ -163,7 +163,7 @@ TEST_P(ExportCrashTest, KilledExportLeavesTheTableAsItWasAndARerunCommitsExactly
   auto id = iceberg::TableIdentifier::Parse(target);
   ASSERT_TRUE(id.ok());
   if (!replace) {
-    EXPECT_FALSE(iceberg::FilesystemCatalog(warehouse()).TableExists(*id));
+    EXPECT_FALSE(*iceberg::FilesystemCatalog(warehouse()).TableExists(*id));
     CommandResult scan = Icesync("scan --warehouse " + ShellQuote(warehouse()) + " " + target);
     EXPECT_EQ(scan.exit_code, 5) << scan.err;
     EXPECT_NE(scan.err.find("items"), std::string::npos) << scan.err;
@@ -218,7 +218,7 @@ TEST_F(ExportReplaceTest, ExportTerminatedFromOutsideLeavesNoTable) {
   EXPECT_EQ(r.out, "export=143\n") << "terminated by SIGTERM while paused; stderr: " << r.err;
   auto id = iceberg::TableIdentifier::Parse("shop.items");
   ASSERT_TRUE(id.ok());
-  EXPECT_FALSE(iceberg::FilesystemCatalog(warehouse()).TableExists(*id));
+  EXPECT_FALSE(*iceberg::FilesystemCatalog(warehouse()).TableExists(*id));
   EXPECT_FALSE(FilesUnder(TableDir("shop.items") + "/data").empty()) << "it was stopped with files open";
   CommandResult rerun = Export(sqlite_url(), "all_types", "shop.items", kPartitionBy);
   ASSERT_EQ(rerun.exit_code, 0) << rerun.err;

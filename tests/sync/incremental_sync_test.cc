@@ -234,7 +234,7 @@ TEST_F(SyncTest, NullCursorIsAnErrorUnlessIncludedOrExcluded) {
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("2 row(s) of items have NULL in updated_at"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("--on-null-cursor include"), std::string::npos) << r.err;
-  EXPECT_FALSE(iceberg::FilesystemCatalog(warehouse()).TableExists(*iceberg::TableIdentifier::Parse("shop.items")));
+  EXPECT_FALSE(*iceberg::FilesystemCatalog(warehouse()).TableExists(*iceberg::TableIdentifier::Parse("shop.items")));
   EXPECT_TRUE(FilesUnder(TableDir("shop.items")).empty()) << "a failed first sync leaves nothing";
   nlohmann::json excluded = RunSync("--detect timestamp:updated_at --on-null-cursor exclude");
   EXPECT_EQ(excluded["status"], "ok");
@@ -354,7 +354,7 @@ TEST_F(SyncTest, KilledAtAnyCrashPointTheNextRunConverges) {
   // The first sync (which creates the table) killed: no table, and the re-run creates it.
   CommandResult first = Icesync(Sync(detect), "ICESYNC_CRASH_AT=extract");
   EXPECT_NE(first.exit_code, 0);
-  EXPECT_FALSE(iceberg::FilesystemCatalog(warehouse()).TableExists(*iceberg::TableIdentifier::Parse("shop.items")));
+  EXPECT_FALSE(*iceberg::FilesystemCatalog(warehouse()).TableExists(*iceberg::TableIdentifier::Parse("shop.items")));
   ASSERT_EQ(RunSync(detect)["status"], "ok");
   for (const char* point : {"extract", "data-written", "files-written", "commit", "committed"}) {
     SCOPED_TRACE(point);
