@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "iceberg/file_io.h"
+#include "iceberg/table_file_mapper.h"
 #include "iceberg/table_metadata.h"
 
 namespace icesync::iceberg {
@@ -31,7 +31,7 @@ struct Table {
   int version = -1;
   TableMetadata metadata;
 
-  // Maps the metadata's file URIs to local paths (see file_io.h).
+  // Maps the metadata's file URIs to local paths (see table_file_mapper.h).
   TableFileMapper FileMapper(bool allow_moved_paths) const {
     return TableFileMapper(metadata.location, table_dir, allow_moved_paths);
   }
@@ -80,7 +80,7 @@ class Catalog {
   virtual Result<Table> CommitTable(const TableIdentifier& id, const MetadataUpdate& update,
                                     const CommitOptions& options = {}) = 0;
   // Unregisters the table; with purge its files are deleted too.
-  virtual Status DropTable(const TableIdentifier& id, bool purge) = 0;
+  virtual Status DropTable(const TableIdentifier& id, bool purge = false) = 0;
 };
 
 }  // namespace icesync::iceberg
