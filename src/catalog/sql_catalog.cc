@@ -5,7 +5,6 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
-#include <nlohmann/json.hpp>
 
 #include "iceberg/commit_retry.h"
 #include "io/file_io.h"
@@ -43,6 +42,13 @@ std::string LocationOfMetadataFile(const std::string& metadata_location) {
   return dir;
 }
 
+// Table::table_dir: the table's root is what its metadata says (where its data and next
+// metadata go); metadata naming no location lives under the metadata/ directory holding it.
+std::string TableDirOf(const TableMetadata& metadata, const std::string& metadata_location) {
+  return metadata.location.empty() ? LocationOfMetadataFile(metadata_location)
+                                   : TrimSlashes(io::StripFileScheme(metadata.location));
+}
+
 // A location whose purge would take more than one table: empty, a root ("/", "s3://bucket"),
 // or the warehouse itself (metadata edited by hand can name any of them).
 bool TooBroadToPurge(const std::string& location, const std::string& warehouse) {
@@ -50,11 +56,6 @@ bool TooBroadToPurge(const std::string& location, const std::string& warehouse) 
   if (local.empty() || local == "/" || local == TrimSlashes(io::StripFileScheme(warehouse))) return true;
   const size_t scheme = local.find("://");
   return scheme != std::string::npos && local.find('/', scheme + 3) == std::string::npos;
-}
-
-Status DeleteQuietly(const std::string& location) {
-  ASSIGN_OR_RETURN(io::FileIO * fio, io::ForLocation(location));
-  return fio->Delete(location);
 }
 
 }  // namespace
@@ -119,8 +120,14 @@ Status SqlCatalog::CreateCatalogTables() {
   }
   // A database set up by Java's schema V1 has iceberg_type (TABLE, VIEW, or NULL for rows
   // written by V0 clients, PyIceberg and icesync): views are then none of our business.
-  if (Query(fmt::format("SELECT {} FROM {} WHERE 1 = 0", Quote("iceberg_type"), Quote(kTables)), {}).ok()) {
-    type_filter_ = fmt::format(" AND ({0} = 'TABLE' OR {0} IS NULL)", Quote("iceberg_type"));
+  // Asked of the DBMS's catalog, not by selecting the column: SQLite takes a double-quoted
+  // name that is no column for a string literal, so that SELECT would always succeed.
+  const db::CatalogQuery columns = conn_->dialect().ColumnsQuery(db::TableName{"", kTables});
+  ASSIGN_OR_RETURN(std::vector<db::TextRow> rows, Query(columns.sql, columns.params));
+  for (const db::TextRow& row : rows) {
+    if (!row.empty() && row[0] && *row[0] == "iceberg_type") {
+      type_filter_ = fmt::format(" AND ({0} = 'TABLE' OR {0} IS NULL)", Quote("iceberg_type"));
+    }
   }
   return Status::OK();
 }
@@ -173,20 +180,11 @@ Result<std::optional<std::string>> SqlCatalog::CurrentMetadataLocation(const Tab
 }
 
 Result<Table> SqlCatalog::ReadVersion(const TableIdentifier& id, const std::string& metadata_location) const {
-  ASSIGN_OR_RETURN(io::FileIO * fio, io::ForLocation(metadata_location));
-  Result<std::string> text = fio->ReadAll(metadata_location);
+  Result<std::string> text = io::ReadFileAt(metadata_location);
   if (!text.ok()) return text.status().WithContext(TableForMessages(id));
-  nlohmann::json j = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) {
-    return Corrupt("{}: metadata {} is not valid JSON (truncated or corrupt file)", TableForMessages(id),
-                   metadata_location);
-  }
-  ASSIGN_OR_RETURN(TableMetadata metadata, iceberg::TableMetadataFromJson(j, metadata_location));
+  ASSIGN_OR_RETURN(TableMetadata metadata, iceberg::ParseTableMetadata(*text, metadata_location));
   Table t;
-  // The table's root is what its metadata says (where its data and next metadata go); a file
-  // naming no location lives under the metadata/ directory holding it.
-  t.table_dir = metadata.location.empty() ? LocationOfMetadataFile(metadata_location)
-                                          : TrimSlashes(io::StripFileScheme(metadata.location));
+  t.table_dir = TableDirOf(metadata, metadata_location);
   t.metadata_path = metadata_location;
   t.version = SqlCatalogMetadataVersion(metadata_location);
   t.metadata = std::move(metadata);
@@ -198,9 +196,8 @@ Result<std::string> SqlCatalog::WriteVersion(const TableMetadata& metadata, int 
   const std::string location = TrimSlashes(metadata.location);
   const std::string path =
       io::JoinLocation(location, fmt::format("metadata/{:05d}-{}.metadata.json", version, iceberg::NewUuid()));
-  ASSIGN_OR_RETURN(io::FileIO * fio, io::ForLocation(path));
   // A fresh uuid per attempt: this name is ours alone, and WriteNew never replaces a file.
-  RETURN_IF_ERROR(fio->WriteNew(path, iceberg::SerializeTableMetadata(metadata)));
+  RETURN_IF_ERROR(io::WriteNewAt(path, iceberg::SerializeTableMetadata(metadata)));
   return path;
 }
 
@@ -231,9 +228,10 @@ Result<std::vector<TableIdentifier>> SqlCatalog::ListTables(const std::vector<st
   if (out.empty()) {
     // An empty namespace, or no namespace at all? PyIceberg's rule (namespace_exists): one
     // exists while a property row names it or a namespace below it, or a table lies below it.
-    std::string like = ns_text;
-    for (const char* special : {"!", "_", "%"}) {
-      for (size_t pos = 0; (pos = like.find(special, pos)) != std::string::npos; pos += 2) like.insert(pos, "!");
+    std::string like;  // "<ns>.%" with LIKE's wildcards in the name escaped by '!'
+    for (char c : ns_text) {
+      if (c == '!' || c == '_' || c == '%') like += '!';
+      like += c;
     }
     like += ".%";
     ASSIGN_OR_RETURN(
@@ -288,14 +286,14 @@ Result<Table> SqlCatalog::CreateTable(const TableIdentifier& id, TableMetadata m
   if (!inserted.ok() || *inserted != 1) {
     // Nothing names the file: remove it, then tell a lost race (the key exists now, so the
     // insert hit the primary key) from any other failure.
-    (void)DeleteQuietly(path);
+    (void)io::DeleteAt(path);  // best effort: an orphan at worst
     Result<bool> now = TableExists(id);
     if (now.ok() && *now) return AlreadyExists("{} already exists", TableForMessages(id));
     if (!inserted.ok()) return inserted.status().WithContext(fmt::format("registering {}", TableForMessages(id)));
     return DatabaseError("registering {}: the INSERT stored {} rows", TableForMessages(id), *inserted);
   }
   Table t;
-  t.table_dir = TrimSlashes(io::StripFileScheme(metadata.location));
+  t.table_dir = TableDirOf(metadata, path);
   t.metadata_path = path;
   t.version = 0;
   t.metadata = std::move(metadata);
@@ -330,19 +328,16 @@ Result<Table> SqlCatalog::CommitTable(const TableIdentifier& id, const iceberg::
                 "committing {} (state unknown: {} may or may not be current)", TableForMessages(id), path));
           }
           if (*now != path) {
-            (void)DeleteQuietly(path);
+            (void)io::DeleteAt(path);  // best effort: an orphan at worst
             return updated.status().WithContext(fmt::format("committing {}", TableForMessages(id)));
           }
         } else if (*updated == 0) {
           // Lost the race: the row moved past our base. Our file is named by nothing.
-          (void)DeleteQuietly(path);
+          (void)io::DeleteAt(path);  // best effort: an orphan at worst
           return std::optional<Table>();
         }
         Table t;
-        t.table_dir = base.table_dir;
-        if (next.location != base.metadata.location && !next.location.empty()) {
-          t.table_dir = TrimSlashes(io::StripFileScheme(next.location));
-        }
+        t.table_dir = TableDirOf(next, path);
         t.metadata_path = path;
         t.version = version;
         t.metadata = std::move(next);

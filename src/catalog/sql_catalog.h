@@ -61,7 +61,7 @@ class SqlCatalog : public iceberg::Catalog {
   Result<iceberg::Table> CommitTable(const iceberg::TableIdentifier& id, const iceberg::MetadataUpdate& update,
                                      const iceberg::CommitOptions& options = {}) override;
   // Deletes the row; with purge then every file under the table's location.
-  Status DropTable(const iceberg::TableIdentifier& id, bool purge) override;
+  Status DropTable(const iceberg::TableIdentifier& id, bool purge = false) override;
 
   const std::string& catalog_name() const { return name_; }
   const std::string& warehouse() const { return warehouse_; }
