@@ -73,8 +73,12 @@ int SqlCatalogMetadataVersion(std::string_view metadata_location) {
   return v;
 }
 
-SqlCatalog::SqlCatalog(std::string name, std::string warehouse, std::unique_ptr<db::Connection> conn)
-    : name_(std::move(name)), warehouse_(std::move(warehouse)), conn_(std::move(conn)) {}
+SqlCatalog::SqlCatalog(std::string name, std::string warehouse, std::string shown_connection,
+                       std::unique_ptr<db::Connection> conn)
+    : name_(std::move(name)),
+      warehouse_(std::move(warehouse)),
+      shown_connection_(std::move(shown_connection)),
+      conn_(std::move(conn)) {}
 
 Result<std::shared_ptr<SqlCatalog>> SqlCatalog::Open(std::string catalog_name, std::string connection,
                                                      std::string warehouse) {
@@ -92,7 +96,12 @@ Result<std::shared_ptr<SqlCatalog>> SqlCatalog::Open(std::string catalog_name, s
       warehouse = TrimSlashes(fs::absolute(io::StripFileScheme(warehouse)).lexically_normal().string());
     }
   }
-  std::shared_ptr<SqlCatalog> catalog(new SqlCatalog(std::move(catalog_name), std::move(warehouse), std::move(conn)));
+  // A sqlite: URL is a file name and holds no secret, so it is shown as typed. Anything else
+  // may hold the password (postgresql://u:pw@..., percent-encoded or not, PWD=...): only the
+  // resolved string with its password replaced is shown.
+  std::string shown = connection.starts_with("sqlite:") ? connection : conn->redacted();
+  std::shared_ptr<SqlCatalog> catalog(
+      new SqlCatalog(std::move(catalog_name), std::move(warehouse), std::move(shown), std::move(conn)));
   RETURN_IF_ERROR(catalog->CreateCatalogTables());
   return catalog;
 }
@@ -133,9 +142,7 @@ Status SqlCatalog::CreateCatalogTables() {
 }
 
 std::string SqlCatalog::Describe() const {
-  // redacted(): the resolved connection string with its password replaced; the input itself
-  // may hold the password (postgresql://u:pw@...), possibly percent-encoded.
-  return fmt::format("SQL catalog '{}' ({})", name_, conn_->redacted());
+  return fmt::format("SQL catalog '{}' ({})", name_, shown_connection_);
 }
 
 std::string SqlCatalog::TableForMessages(const TableIdentifier& id) const {

@@ -67,7 +67,8 @@ class SqlCatalog : public iceberg::Catalog {
   const std::string& warehouse() const { return warehouse_; }
 
  private:
-  SqlCatalog(std::string name, std::string warehouse, std::unique_ptr<db::Connection> conn);
+  SqlCatalog(std::string name, std::string warehouse, std::string shown_connection,
+             std::unique_ptr<db::Connection> conn);
 
   Status CreateCatalogTables();
   Status EnsureNamespace(const std::string& ns);
@@ -89,6 +90,7 @@ class SqlCatalog : public iceberg::Catalog {
 
   std::string name_;
   std::string warehouse_;  // no trailing '/'; a local warehouse is absolute
+  std::string shown_connection_;  // the connection as Describe() shows it: never a password
   std::unique_ptr<db::Connection> conn_;
   // " AND (iceberg_type = 'TABLE' OR iceberg_type IS NULL)" when the database has Java's V1
   // column (Java V1's own condition), so views registered there are never taken for tables.
