@@ -449,6 +449,49 @@ TEST_P(SqlCatalogTest, StaleUpdateRetriesOnNewVersion) {
   EXPECT_EQ(MetadataFiles(warehouse_ + "/ns/t").size(), 3u);
 }
 
+// Catalogs creating the same table at once: one wins, the others get AlreadyExists, and the
+// losers' first metadata files are gone (only the winner's is named by the row).
+TEST_P(SqlCatalogTest, ConcurrentCreateOneWins) {
+  constexpr int kWriters = 4;
+  std::vector<std::shared_ptr<SqlCatalog>> catalogs;
+  for (int i = 0; i < kWriters; ++i) catalogs.push_back(OpenCatalog());
+  for (const auto& c : catalogs) ASSERT_TRUE(c);
+  const TableIdentifier id{{"ns"}, "t"};
+  std::vector<Status> results(kWriters);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kWriters; ++i) {
+    threads.emplace_back([&, i] { results[i] = Create(*catalogs[i], id).status(); });
+  }
+  for (auto& t : threads) t.join();
+  int won = 0;
+  for (const Status& st : results) {
+    if (st.ok()) {
+      ++won;
+    } else {
+      EXPECT_EQ(st.code(), ErrorCode::kAlreadyExists) << st.ToString();
+    }
+  }
+  EXPECT_EQ(won, 1);
+  auto t = catalogs[0]->LoadTable(id);
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  EXPECT_EQ(MetadataFiles(warehouse_ + "/ns/t"), std::vector<std::string>{t->metadata_path});
+}
+
+// Purge deletes what lies under the table's location, so a location that is the warehouse
+// itself (metadata edited by hand) is refused, and the table stays registered.
+TEST_P(SqlCatalogTest, PurgeRefusesTheWarehouse) {
+  auto catalog = OpenCatalog();
+  ASSERT_TRUE(catalog);
+  const TableIdentifier id{{"ns"}, "t"};
+  ASSERT_TRUE(catalog->CreateTable(id, TableMetadata::NewTable(TestSchema(), iceberg::PartitionSpec::Unpartitioned(),
+                                                               warehouse_ + "/", {}))
+                  .ok());
+  Status st = catalog->DropTable(id, /*purge=*/true);
+  EXPECT_EQ(st.code(), ErrorCode::kInvalidArgument) << st.ToString();
+  EXPECT_EQ(*catalog->TableExists(id), true);
+  EXPECT_EQ(MetadataFiles(warehouse_).size(), 1u);
+}
+
 // A password typed into the URL appears in no description and no error.
 TEST_P(SqlCatalogTest, PasswordNeverShown) {
   if (!postgres()) GTEST_SKIP() << "SQLite has no password";
