@@ -11,8 +11,9 @@
 // NOT EXISTS, as both engines do on startup), with the columns of Java's schema V0, which is
 // PyIceberg's schema: Java's V1 adds `iceberg_type` (TABLE or VIEW) and, since Iceberg 1.5.1,
 // reads a NULL there as TABLE, while PyIceberg neither creates nor writes it. So icesync never
-// names that column: its rows (iceberg_type NULL, when the column exists) are tables to every
-// reader, and a database set up by Java V1 works unchanged.
+// creates or writes that column: its rows (iceberg_type NULL, when the column exists) are
+// tables to every reader. In a database Java has moved to V1, icesync reads and updates only
+// rows that are tables by Java's own condition (iceberg_type = 'TABLE' OR IS NULL), never views.
 //
 // A table's files live under its location (<warehouse>/<ns...>/<name> by default, Java's
 // layout; PyIceberg's default is <warehouse>/<ns>.db/<name>, but any location a row names is
@@ -29,7 +30,7 @@
 // the attempt is retried on the new version (iceberg::RetryCommit).
 //
 // The connection is one ODBC connection (SQLite or PostgreSQL) guarded by a mutex: a catalog
-// may be shared by threads. Only the redacted connection string appears in messages.
+// may be shared by threads. Messages show the connection only redacted (a sqlite: URL as typed).
 #include <memory>
 #include <mutex>
 #include <optional>
