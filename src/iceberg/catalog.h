@@ -25,7 +25,7 @@ struct TableIdentifier {
 
 // One loaded version of a table.
 struct Table {
-  std::string table_dir;      // local root (holds metadata/ and data/)
+  std::string table_dir;      // the root (holds metadata/ and data/): a local directory or an s3:// prefix
   std::string metadata_path;  // the metadata file this version was read from
   // N of metadata/vN.metadata.json, or of NNNNN-<uuid>.metadata.json; -1 otherwise.
   int version = -1;

@@ -85,7 +85,9 @@ Status ValidateExportOptions(const ExportOptions& o) {
   if (!o.where.empty() && o.table.empty()) {
     return InvalidArgument("--where applies to --table; put the condition into the --query instead");
   }
-  if (o.warehouse.empty()) return InvalidArgument("--warehouse is required (a directory)");
+  if (o.warehouse.empty() && !o.catalog) {
+    return InvalidArgument("--warehouse is required (a directory or s3://bucket/prefix)");
+  }
   RETURN_IF_ERROR(iceberg::TableIdentifier::Parse(o.target).status().WithContext("--to"));
   static const char* kCodecs[] = {"zstd", "snappy", "gzip", "none"};
   if (std::find(std::begin(kCodecs), std::end(kCodecs), o.compression) == std::end(kCodecs)) {

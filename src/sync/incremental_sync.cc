@@ -32,7 +32,9 @@ const char* SyncModeName(SyncMode mode) { return mode == SyncMode::kMirror ? "mi
 Status ValidateSyncOptions(const SyncOptions& o) {
   if (o.source.empty()) return InvalidArgument("--source is required (e.g. sqlite:///path/shop.db)");
   if (o.table.empty()) return InvalidArgument("--table is required ([schema.]table in the source)");
-  if (o.warehouse.empty()) return InvalidArgument("--warehouse is required (a directory)");
+  if (o.warehouse.empty() && !o.catalog) {
+    return InvalidArgument("--warehouse is required (a directory or s3://bucket/prefix)");
+  }
   RETURN_IF_ERROR(iceberg::TableIdentifier::Parse(o.target).status().WithContext("--to"));
   if (!o.make_detection) {
     Result<std::unique_ptr<ChangeDetection>> detection = MakeChangeDetection(o.detect, o.detection);
