@@ -143,9 +143,9 @@ Status ParseFlags(SyncFlags& f) {
 }
 
 int RunSync(SyncFlags& f) {
-  if (Status st = ParseFlags(f); !st.ok()) return ReportError(st, ExitCodeFor(st), f.json);
   f.options.warehouse = f.where.warehouse;
   if (int rc = OpenCatalogFlags(f.where, &f.options.catalog, f.json); rc != 0) return rc;
+  if (Status st = ParseFlags(f); !st.ok()) return ReportError(st, ExitCodeFor(st), f.json);
   sync::ProgressReporter progress(sync::ProgressReporter::DetectMode(stderr, f.json || f.quiet), stderr, "sync");
   sync::JobPhase phase = sync::JobPhase::kValidate;
   Result<sync::SyncResult> result = sync::Sync(f.options, &progress, &phase);
