@@ -384,7 +384,8 @@ TEST_F(S3FileIOTest, SessionTokenIsSentAndSigned) {
   EXPECT_NE(st.message().find("AWS_SESSION_TOKEN"), std::string::npos) << st.message();
 
   S3FileIO with_token(server_->Config(/*strict=*/true));
-  EXPECT_TRUE(with_token.WriteReplace(Loc("x"), "1").ok());
+  Status ok = with_token.WriteReplace(Loc("x"), "1");
+  EXPECT_TRUE(ok.ok()) << ok.ToString();
 }
 
 TEST_F(S3FileIOTest, ProcessInstanceComesFromTheEnvironment) {

@@ -119,6 +119,11 @@ function forward(upstream, req, body, method = req.method) {
   return new Promise((resolve, reject) => {
     const headers = { ...req.headers };
     delete headers['if-none-match'];
+    if (method === 'HEAD') {
+      // The existence check sends no body: a Content-Length left here would make s3rver read
+      // the next request on the kept-alive connection as this one's body.
+      for (const h of ['content-length', 'content-type', 'transfer-encoding', 'content-md5']) delete headers[h];
+    }
     const out = http.request({ host: upstream.hostname, port: upstream.port, method, path: req.url, headers }, resolve);
     out.on('error', reject);
     out.end(method === 'HEAD' ? undefined : body);
