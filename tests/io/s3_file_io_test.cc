@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <mutex>
 #include <random>
 #include <thread>
 
@@ -231,25 +232,44 @@ TEST_F(S3FileIOTest, ListFollowsContinuationTokensAndKeepsThePrefixExact) {
 TEST_F(S3FileIOTest, ManyKeysFromManyThreads) {
   S3FileIO io(server_->Config());
   constexpr int kThreads = 6;
-  constexpr int kKeys = 1003;
+  constexpr int kKeys = 1001;
   std::atomic<int> next{0};
-  std::atomic<int> failures{0};
+  std::mutex mu;
+  std::vector<std::string> failures;
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&] {
       for (int i; (i = next++) < kKeys;) {
-        const std::string loc = Loc("k/" + std::to_string(i));
-        if (!io.WriteReplace(loc, std::to_string(i)).ok()) ++failures;
-        Result<std::string> back = io.ReadAll(loc);
-        if (!back.ok() || *back != std::to_string(i)) ++failures;
+        Status st = io.WriteReplace(Loc("k/" + std::to_string(i)), std::to_string(i));
+        if (!st.ok()) {
+          std::lock_guard<std::mutex> lock(mu);
+          failures.push_back(st.ToString());
+        }
       }
     });
   }
   for (auto& t : threads) t.join();
-  EXPECT_EQ(failures.load(), 0);
+  EXPECT_TRUE(failures.empty()) << failures.size() << " failed, first: " << failures.front();
   Result<std::vector<FileInfo>> listed = io.List(Loc("k"));
   ASSERT_TRUE(listed.ok()) << listed.status().ToString();
-  EXPECT_EQ(listed->size(), static_cast<size_t>(kKeys));
+  ASSERT_EQ(listed->size(), static_cast<size_t>(kKeys));
+  std::vector<std::string> names;
+  for (int i = 0; i < kKeys; ++i) names.push_back(Loc("k/" + std::to_string(i)));
+  std::sort(names.begin(), names.end());
+  for (int i = 0; i < kKeys; ++i) EXPECT_EQ((*listed)[i].location, names[i]);
+  // Spot checks of contents, in parallel too.
+  threads.clear();
+  std::atomic<int> bad{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = t; i < kKeys; i += 97) {
+        Result<std::string> back = io.ReadAll(Loc("k/" + std::to_string(i)));
+        if (!back.ok() || *back != std::to_string(i)) ++bad;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(bad.load(), 0);
 }
 
 // Partition folder names and other keys that URL encoding could change must round-trip
