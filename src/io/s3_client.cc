@@ -35,6 +35,11 @@ Result<HttpResponse> S3Client::Send(S3Request request) {
     http.url += (i == 0 ? "?" : "&") + UrlEncode(request.query[i].first) + "=" + UrlEncode(request.query[i].second);
   }
   http.headers = std::move(request.headers);
+  if (http.method == "PUT") {
+    // libcurl would label the bytes a form (application/x-www-form-urlencoded), and S3 keeps
+    // an object's Content-Type.
+    http.headers.emplace_back("Content-Type", "application/octet-stream");
+  }
   http.body = std::move(request.body);
   if (!config_.credentials.empty()) {
     http.aws_sigv4 = "aws:amz:" + config_.region + ":s3";

@@ -54,7 +54,7 @@ Result<std::unique_ptr<InputFile>> S3FileIO::OpenInput(const std::string& locati
 
 Result<std::unique_ptr<OutputFile>> S3FileIO::CreateOutput(const std::string& location) {
   ASSIGN_OR_RETURN(S3Location loc, ParseS3Location(location));
-  return std::unique_ptr<OutputFile>(new S3OutputFile(&client_, std::move(loc), options_.part_size));
+  return std::unique_ptr<OutputFile>(new S3OutputFile(&client_, std::move(loc), options_.part_size, options_.parts_in_flight));
 }
 
 Result<std::string> S3FileIO::ReadAll(const std::string& location) {

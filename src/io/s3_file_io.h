@@ -25,6 +25,8 @@ namespace icesync::io {
 struct S3FileIOOptions {
   // Outputs larger than this become multipart uploads of parts this size (S3: >= 5 MiB).
   uint64_t part_size = 8ull << 20;
+  // Parts of one output uploading at once, in the background (memory: part_size each).
+  int parts_in_flight = 2;
   // Keys per ListObjectsV2 page (S3's maximum is 1000).
   int list_page_size = 1000;
   // An input's last bytes fetched together on the first read there (its footer); 0: none.

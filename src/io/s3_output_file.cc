@@ -1,11 +1,17 @@
 #include "io/s3_output_file.h"
 
+#include <algorithm>
+
 #include "io/s3_xml.h"
 
 namespace icesync::io {
 
-S3OutputFile::S3OutputFile(S3Client* client, S3Location location, uint64_t part_size)
-    : client_(client), location_(std::move(location)), name_(location_.ToString()), part_size_(part_size) {}
+S3OutputFile::S3OutputFile(S3Client* client, S3Location location, uint64_t part_size, int parts_in_flight)
+    : client_(client),
+      location_(std::move(location)),
+      name_(location_.ToString()),
+      part_size_(part_size),
+      parts_in_flight_(static_cast<size_t>(std::max(1, parts_in_flight))) {}
 
 S3OutputFile::~S3OutputFile() {
   if (!done_) Abort();
@@ -34,7 +40,9 @@ Status S3OutputFile::Write(const char* data, size_t length) {
 
 Status S3OutputFile::StartUpload() {
   ASSIGN_OR_RETURN(HttpResponse r, client_->Send({.method = "POST", .bucket = location_.bucket, .key = location_.key,
-                                                  .query = {{"uploads", ""}}}));
+                                                  .query = {{"uploads", ""}},
+                                                  // the object's type, as a PUT's would be
+                                                  .headers = {{"Content-Type", "application/octet-stream"}}}));
   if (r.status != 200) return client_->ErrorFor(r, "starting a multipart upload of", name_);
   upload_id_ = s3xml::Text(r.body, "UploadId");
   if (upload_id_.empty()) return IOError("starting a multipart upload of {}: S3's answer has no UploadId", name_);
@@ -42,17 +50,41 @@ Status S3OutputFile::StartUpload() {
 }
 
 Status S3OutputFile::UploadPart() {
-  const std::string part_number = std::to_string(etags_.size() + 1);
-  ASSIGN_OR_RETURN(HttpResponse r,
-                   client_->Send({.method = "PUT", .bucket = location_.bucket, .key = location_.key,
-                                  .query = {{"partNumber", part_number}, {"uploadId", upload_id_}},
-                                  .body = std::move(buffer_)}));
+  while (in_flight_.size() >= parts_in_flight_) RETURN_IF_ERROR(WaitForOldestPart());
+  const std::string part_number = std::to_string(++parts_started_);
+  // The task owns copies of what it needs: it may outlive a failed Write (Abort waits for it).
+  in_flight_.push_back(std::async(
+      std::launch::async, [client = client_, location = location_, upload_id = upload_id_, part_number,
+                           body = std::move(buffer_)]() mutable -> Result<std::string> {
+        const std::string name = location.ToString();
+        ASSIGN_OR_RETURN(HttpResponse r,
+                         client->Send({.method = "PUT", .bucket = location.bucket, .key = location.key,
+                                       .query = {{"partNumber", part_number}, {"uploadId", upload_id}},
+                                       .body = std::move(body)}));
+        if (r.status != 200) return client->ErrorFor(r, "uploading part " + part_number + " of", name);
+        const std::string* etag = r.Header("etag");
+        if (etag == nullptr) return IOError("uploading part {} of {}: S3's answer has no ETag", part_number, name);
+        return *etag;
+      }));
   buffer_.clear();
-  if (r.status != 200) return client_->ErrorFor(r, "uploading part " + part_number + " of", name_);
-  const std::string* etag = r.Header("etag");
-  if (etag == nullptr) return IOError("uploading part {} of {}: S3's answer has no ETag", part_number, name_);
-  etags_.push_back(*etag);
   return Status::OK();
+}
+
+Status S3OutputFile::WaitForOldestPart() {
+  Result<std::string> etag = in_flight_.front().get();
+  in_flight_.pop_front();
+  if (!etag.ok()) return etag.status();
+  etags_.push_back(std::move(*etag));
+  return Status::OK();
+}
+
+Status S3OutputFile::WaitForAllParts() {
+  Status first;
+  while (!in_flight_.empty()) {
+    Status st = WaitForOldestPart();
+    if (first.ok() && !st.ok()) first = st;
+  }
+  return first;
 }
 
 Status S3OutputFile::Complete() {
@@ -88,7 +120,8 @@ Status S3OutputFile::Finish() {
       Status st = UploadPart();
       if (!st.ok()) return Fail(st);
     }
-    Status st = Complete();
+    Status st = WaitForAllParts();
+    if (st.ok()) st = Complete();
     if (!st.ok()) return Fail(st);
     upload_id_.clear();  // completed: nothing for a later Abort() to abort
   }
@@ -100,6 +133,8 @@ void S3OutputFile::Abort() {
   done_ = true;
   buffer_.clear();
   buffer_.shrink_to_fit();
+  // Parts still uploading would otherwise land after the abort and stay stored.
+  (void)WaitForAllParts();
   if (upload_id_.empty()) return;
   const std::string upload_id = std::exchange(upload_id_, "");
   // Best effort: Abort() cannot fail, and an unaborted upload is invisible anyway (see header).

@@ -8,9 +8,16 @@
 // stored (and billed); a store that loses the abort still shows no object, since an upload is
 // only visible once completed.
 //
+// Parts upload in the background, up to `parts_in_flight` at a time, while the writer fills the
+// next buffer (a Parquet writer keeps encoding instead of waiting on the network). Memory:
+// about part_size * (1 + parts_in_flight). The part order and the ETags are kept by part
+// number, so Complete lists them in order whatever order the uploads finish in.
+//
 // S3 requires parts of at least 5 MiB except the last, so `part_size` must be >= 5 MiB against
-// AWS (tests may use less on servers that allow it). Memory: one buffer of about part_size.
+// AWS (tests may use less on servers that allow it).
 #include <cstdint>
+#include <deque>
+#include <future>
 #include <string>
 #include <vector>
 
@@ -21,7 +28,7 @@ namespace icesync::io {
 
 class S3OutputFile : public OutputFile {
  public:
-  S3OutputFile(S3Client* client, S3Location location, uint64_t part_size);
+  S3OutputFile(S3Client* client, S3Location location, uint64_t part_size, int parts_in_flight = 1);
   ~S3OutputFile() override;
 
   Status Write(const char* data, size_t length) override;
@@ -31,7 +38,11 @@ class S3OutputFile : public OutputFile {
 
  private:
   Status StartUpload();
-  Status UploadPart();  // the buffer as the next part
+  // Hands the buffer to a background upload as the next part; waits first while
+  // parts_in_flight uploads are running.
+  Status UploadPart();
+  Status WaitForOldestPart();
+  Status WaitForAllParts();
   Status Complete();
   Status Fail(Status st);  // remembers the first error and aborts
 
@@ -39,9 +50,12 @@ class S3OutputFile : public OutputFile {
   const S3Location location_;
   const std::string name_;
   const uint64_t part_size_;
+  const size_t parts_in_flight_;
   std::string buffer_;
   std::string upload_id_;           // empty: no multipart upload started
-  std::vector<std::string> etags_;  // of parts 1..n
+  int parts_started_ = 0;
+  std::deque<std::future<Result<std::string>>> in_flight_;  // ETags of parts etags_.size()+1...
+  std::vector<std::string> etags_;  // of parts 1..n, in order
   Status error_;                    // sticky: once set, every call fails with it
   bool done_ = false;               // finished or aborted
 };

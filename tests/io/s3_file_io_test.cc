@@ -329,6 +329,16 @@ TEST_F(S3FileIOTest, NotFoundNamesTheObjectOrTheBucket) {
   Status write = io.WriteReplace("s3://no-such-bucket-here/x", "1");
   EXPECT_EQ(write.code(), ErrorCode::kNotFound) << write.ToString();
   EXPECT_FALSE(io.Delete("s3://no-such-bucket-here/x").ok());
+  {
+    // A multipart output fails at its first part, and keeps failing.
+    S3FileIO parts(server_->Config(), {.part_size = 5 << 20});
+    Result<std::unique_ptr<OutputFile>> out = parts.CreateOutput("s3://no-such-bucket-here/big");
+    ASSERT_TRUE(out.ok());
+    const std::string part = RandomBytes(5 << 20, 1);
+    Status st = (*out)->Write(part.data(), part.size());
+    EXPECT_EQ(st.code(), ErrorCode::kNotFound) << st.ToString();
+    EXPECT_EQ((*out)->Finish().code(), ErrorCode::kNotFound);
+  }
   EXPECT_FALSE(io.List("s3://no-such-bucket-here/x").ok());
   EXPECT_EQ(io.OpenInput("gs://bucket/x").status().code(), ErrorCode::kInvalidArgument);
 }
