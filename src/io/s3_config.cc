@@ -1,5 +1,6 @@
 #include "io/s3_config.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <fstream>
@@ -162,9 +163,12 @@ Result<S3Config> S3ConfigFromEnvironment(const EnvLookup& env) {
 
 std::string S3Config::ObjectUrl(std::string_view bucket, std::string_view key) const {
   const std::string path = UrlEncode(key, /*keep_slash=*/true);
-  // Bucket names with dots do not match AWS's wildcard certificate as a host name, so they
-  // are addressed path-style even on AWS.
-  if (path_style || bucket.find('.') != std::string_view::npos) {
+  // Bucket names with dots do not match AWS's wildcard certificate as a host name, and legacy
+  // names (upper case, '_') are no host names at all: those are addressed path-style on AWS too.
+  const bool host_name = std::all_of(bucket.begin(), bucket.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+  });
+  if (path_style || !host_name) {
     const std::string base = endpoint.empty() ? "https://s3." + region + ".amazonaws.com" : endpoint;
     return base + "/" + std::string(bucket) + "/" + path;
   }

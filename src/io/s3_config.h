@@ -45,7 +45,8 @@ struct S3Config {
   bool path_style = false;  // true whenever `endpoint` is set
 
   // The URL of an object (key empty: of the bucket), the key percent-encoded once per RFC 3986
-  // with '/' kept, which is also the form SigV4's canonical URI takes for S3.
+  // with '/' kept, which is also the form SigV4's canonical URI takes for S3. Path-style with
+  // an endpoint, and on AWS for bucket names that are no DNS label (dots, upper case, '_').
   std::string ObjectUrl(std::string_view bucket, std::string_view key) const;
 };
 

@@ -48,8 +48,9 @@ class S3FileIO : public FileIO {
   // HttpClient's retry met our own object, so the write succeeded.
   Status WriteNew(const std::string& location, std::string_view contents) override;
   Status WriteReplace(const std::string& location, std::string_view contents) override;
-  // Probes the bucket once (cached): PUTs "<location's directory>/.icesync-probe-<random>"
-  // twice with If-None-Match: *; true when the second answers 412; the probe is deleted.
+  // Probes the bucket once (cached by bucket): PUTs "<location>/.icesync-probe-<random>" (so
+  // pass a prefix the caller may write: the warehouse or the table location) twice with
+  // If-None-Match: *; true when the second answers 412; the probe is deleted.
   Result<bool> SupportsExclusiveCreate(const std::string& location) override;
   Result<bool> Exists(const std::string& location) override;
   Status Delete(const std::string& location) override;

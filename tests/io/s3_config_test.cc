@@ -153,6 +153,8 @@ TEST(S3ConfigTest, EndpointImpliesPathStyle) {
   S3Config aws;
   aws.region = "us-west-2";
   EXPECT_EQ(aws.ObjectUrl("my.lake", "k"), "https://s3.us-west-2.amazonaws.com/my.lake/k");
+  EXPECT_EQ(aws.ObjectUrl("Legacy_Lake", "k"), "https://s3.us-west-2.amazonaws.com/Legacy_Lake/k");
+  EXPECT_EQ(aws.ObjectUrl("lake-1", "k"), "https://lake-1.s3.us-west-2.amazonaws.com/k");
 }
 
 TEST(S3LocationTest, ParsesSchemesBucketsAndKeys) {
