@@ -13,6 +13,10 @@
 //   (b) a PUT with `If-None-Match: *` (not an UploadPart) of a key that exists answers
 //       412 PreconditionFailed; PUTs of one key are serialised here so the check and the write
 //       are atomic, as S3's are.
+// Transient failures, on request, by key name (for retry tests; S3 produces them under load):
+//   a key containing "__slowdown_N__" answers its first N requests 503 SlowDown;
+//   a key containing "__lost_answer__" has its first PUT stored and answered 500, as when
+//   S3's answer is lost after the write landed.
 // Everything else is forwarded to s3rver unchanged.
 //
 // Spec followed: AWS's "Create a signed AWS API request" (SigV4) and S3's "Signature
@@ -135,6 +139,7 @@ function forward(upstream, req, body, method = req.method) {
 export function startStrictProxy({ upstream, accessKey, secretKey, sessionToken = '', port = 0 }) {
   const target = new URL(upstream);
   const keyLocks = new Map();  // path -> promise of the last PUT of it
+  const seen = new Map();  // path -> requests so far (fault injection only)
   const server = http.createServer((req, res) => {
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
@@ -144,6 +149,11 @@ export function startStrictProxy({ upstream, accessKey, secretKey, sessionToken 
         const refused = checkSignature(req, body, { accessKey, secretKey, sessionToken });
         if (refused) return sendError(res, 403, ...refused);
         const path = req.url.split('?')[0];
+        const count = (seen.get(path) || 0) + 1;
+        seen.set(path, count);
+        const slowdown = /__slowdown_(\d+)__/.exec(path);
+        if (slowdown && count <= Number(slowdown[1])) return sendError(res, 503, 'SlowDown', 'Please reduce your request rate.');
+        const loseAnswer = path.includes('__lost_answer__') && req.method === 'PUT' && count === 1;
         const isPart = /[?&]uploadId=/.test(req.url);
         const exclusive = req.method === 'PUT' && !isPart && req.headers['if-none-match'] === '*';
         const run = async () => {
@@ -155,6 +165,10 @@ export function startStrictProxy({ upstream, accessKey, secretKey, sessionToken 
             }
           }
           const answer = await forward(target, req, body);
+          if (loseAnswer) {
+            answer.resume();
+            return sendError(res, 500, 'InternalError', 'We encountered an internal error. Please try again.');
+          }
           res.writeHead(answer.statusCode, answer.headers);
           answer.pipe(res);
           await new Promise((done) => answer.on('end', done));
