@@ -58,7 +58,8 @@ Status S3Client::ErrorFor(const HttpResponse& response, std::string_view action,
   // HEAD answers have no body: the status alone decides.
   const std::string code = s3xml::Text(response.body, "Code");
   const std::string message = s3xml::Text(response.body, "Message");
-  const std::string bucket = ParseS3Location(location).ok() ? ParseS3Location(location)->bucket : location;
+  const Result<S3Location> parsed = ParseS3Location(location);
+  const std::string bucket = parsed.ok() ? parsed->bucket : location;
   const std::string endpoint = config_.endpoint.empty() ? "AWS S3 (" + config_.region + ")" : config_.endpoint;
   if (code == "NoSuchBucket") {
     return NotFound("{} {}: bucket '{}' does not exist at {}: check the location, or AWS_ENDPOINT_URL / AWS_REGION",

@@ -66,7 +66,9 @@ Status S3OutputFile::UploadPart() {
         if (etag == nullptr) return IOError("uploading part {} of {}: S3's answer has no ETag", part_number, name);
         return *etag;
       }));
+  // A multipart output fills more parts: grow the next buffer once, not by doubling.
   buffer_.clear();
+  buffer_.reserve(part_size_);
   return Status::OK();
 }
 
@@ -126,6 +128,7 @@ Status S3OutputFile::Finish() {
     upload_id_.clear();  // completed: nothing for a later Abort() to abort
   }
   done_ = true;
+  std::string().swap(buffer_);
   return Status::OK();
 }
 

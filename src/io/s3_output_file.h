@@ -11,7 +11,8 @@
 // Parts upload in the background, up to `parts_in_flight` at a time, while the writer fills the
 // next buffer (a Parquet writer keeps encoding instead of waiting on the network). Memory:
 // about part_size * (1 + parts_in_flight). The part order and the ETags are kept by part
-// number, so Complete lists them in order whatever order the uploads finish in.
+// number, so Complete lists them in order whatever order the uploads finish in. A part that
+// fails is reported by a later Write() or by Finish(), which then abort the upload.
 //
 // S3 requires parts of at least 5 MiB except the last, so `part_size` must be >= 5 MiB against
 // AWS (tests may use less on servers that allow it).
