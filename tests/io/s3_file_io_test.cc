@@ -277,7 +277,10 @@ TEST_F(S3FileIOTest, ManyKeysFromManyThreads) {
 TEST_F(S3FileIOTest, NamesRoundTripExactly) {
   const std::vector<std::string> names = {
       "ts_day=2024-01-01/part 1.parquet", "name=a%20b/x.parquet", "plus+sign/a+b.avro",
-      "unicode/\xC3\xBC\xC3\xB1\xC3\xAF \xE2\x9C\x93.parquet", "pct%25/%2F.json", "eq==/q?x&y=z#frag", "tilde~/(paren)!*'"};
+      "unicode/\xC3\xBC\xC3\xB1\xC3\xAF \xE2\x9C\x93.parquet", "pct%25/%2F.json", "eq==/q?x&y=z#frag", "tilde~/(paren)!*'",
+      // libcurl squashes "/.." unless told not to (s3rver itself squashes "/./x/../", so that
+      // form is left out here; S3 keeps both as written).
+      "dots/.."};
   for (bool strict : {false, true}) {
     SCOPED_TRACE(strict ? "through the strict proxy" : "s3rver");
     S3FileIO io(server_->Config(strict));
