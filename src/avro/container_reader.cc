@@ -4,9 +4,8 @@
 #include <zlib.h>
 #include <zstd.h>
 
-#include <fstream>
-
 #include "avro/encoding.h"
+#include "io/file_io.h"
 
 namespace icesync::avro {
 namespace {
@@ -167,11 +166,12 @@ Result<ContainerFile> ParseContainer(std::string_view bytes) {
 }
 
 Result<ContainerFile> ReadContainerFile(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) return NotFound("cannot open {}", path);
-  std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-  if (f.bad()) return IOError("cannot read {}", path);
-  auto r = ParseContainer(bytes);
+  Result<std::string> bytes = io::ReadFileAt(path);
+  if (!bytes.ok()) {
+    if (bytes.status().code() == ErrorCode::kNotFound) return NotFound("cannot open {}", path);
+    return bytes.status();
+  }
+  auto r = ParseContainer(*bytes);
   if (!r.ok()) return r.status().WithContext(path);
   return r;
 }

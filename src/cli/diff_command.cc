@@ -41,6 +41,7 @@ constexpr const char* kDiffHelp =
 
 struct DiffFlags {
   pipeline::DiffOptions options;
+  CatalogFlags where;
   std::string snapshot;
   bool json = false;
 };
@@ -104,6 +105,8 @@ void PrintText(const pipeline::DiffResult& r) {
 }
 
 int RunDiff(DiffFlags& flags) {
+  flags.options.warehouse = flags.where.warehouse;
+  if (int rc = OpenCatalogFlags(flags.where, &flags.options.catalog, flags.json); rc != 0) return rc;
   if (!flags.snapshot.empty()) {
     Result<iceberg::SnapshotId> id = iceberg::ParseSnapshotId(flags.snapshot);
     if (!id.ok()) return ReportError(InvalidArgument("--snapshot '{}' is not a snapshot id", flags.snapshot), 2, flags.json);
@@ -134,7 +137,7 @@ void AddDiffCommand(CLI::App& app, CommandContext& ctx) {
   cmd->footer(kDiffHelp);
   AddConnectionOption(cmd, "--source", "Source", &o.source)->required();
   cmd->add_option("--table", o.table, "Source table, [schema.]table")->required();
-  cmd->add_option("--warehouse", o.warehouse, "Warehouse directory (filesystem catalog)")->required();
+  AddCatalogOptions(cmd, &flags->where);
   cmd->add_option("--iceberg", o.iceberg, "Iceberg table, namespace.table (e.g. shop.orders)")->required();
   AddConnectionOption(cmd, "--target", "Target (compared with the Iceberg table)", &o.target);
   cmd->add_option("--target-table", o.target_table, "Target table (default: the --table name)");

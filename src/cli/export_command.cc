@@ -53,6 +53,7 @@ constexpr const char* kExportHelp =
 
 struct ExportFlags {
   sync::ExportOptions options;
+  CatalogFlags where;
   std::string target_file_size = "128MB";
   bool json = false;
   bool quiet = false;
@@ -144,7 +145,7 @@ void AddExportCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--table", o.table, "Source table, [schema.]table (e.g. public.orders, Sales.Orders)");
   cmd->add_option("--where", o.where, "Only rows matching this SQL predicate (source dialect)");
   cmd->add_option("--query", o.query, "Export the result of this SELECT instead of a table (SQLite, PostgreSQL)");
-  cmd->add_option("--warehouse", o.warehouse, "Warehouse directory (filesystem catalog)")->required();
+  AddCatalogOptions(cmd, &flags->where);
   cmd->add_option("--to", o.target, "Target Iceberg table, namespace.table (e.g. shop.orders)")->required();
   cmd->add_option("--partition-by", o.partition_by,
                   "Partition spec, e.g. \"day(order_date), bucket(16, customer_id)\"; transforms: identity,\n"
@@ -173,6 +174,8 @@ void AddExportCommand(CLI::App& app, CommandContext& ctx) {
       return;
     }
     flags->options.target_file_size = *size;
+    flags->options.warehouse = flags->where.warehouse;
+    if ((ctx.exit_code = OpenCatalogFlags(flags->where, &flags->options.catalog, flags->json)) != 0) return;
     ctx.exit_code = RunExport(flags->options, flags->json, flags->quiet);
   });
 }

@@ -19,7 +19,7 @@ constexpr const char* kTableHelp =
     "(.../metadata/v3.metadata.json), or namespace.table together with --warehouse DIR.";
 
 struct TableArgs {
-  std::string warehouse;
+  CatalogFlags where;
   std::string table;
   std::string format = "text";
 };
@@ -27,7 +27,7 @@ struct TableArgs {
 void AddTableOptions(CLI::App* cmd, TableArgs& args) {
   cmd->add_option("table", args.table, "Table directory, metadata file, or namespace.table (with --warehouse)")
       ->required();
-  cmd->add_option("--warehouse,-w", args.warehouse, "Warehouse directory of the filesystem catalog");
+  AddCatalogOptions(cmd, &args.where);
   cmd->add_option("--format,-f", args.format, "Output format: text (default) or json")
       ->check(CLI::IsMember({"text", "json"}));
 }
@@ -51,7 +51,7 @@ void PrintSummary(const iceberg::Snapshot& s, int indent) {
 }
 
 int RunSnapshots(const TableArgs& args) {
-  auto table = iceberg::LoadTableArgument(args.warehouse, args.table);
+  auto table = LoadTableFlags(args.where, args.table);
   if (!table.ok()) return ReportError(table.status());
   const iceberg::TableMetadata& m = table->metadata;
   if (args.format == "json") {
@@ -87,7 +87,7 @@ int RunSnapshots(const TableArgs& args) {
 }
 
 int RunDescribe(const TableArgs& args) {
-  auto table = iceberg::LoadTableArgument(args.warehouse, args.table);
+  auto table = LoadTableFlags(args.where, args.table);
   if (!table.ok()) return ReportError(table.status());
   const iceberg::TableMetadata& m = table->metadata;
   if (args.format == "json") {

@@ -49,6 +49,7 @@ constexpr const char* kImportHelp =
 
 struct ImportFlags {
   load::ImportOptions options;
+  CatalogFlags where;
   std::string strategy = "append";
   std::string key;
   bool json = false;
@@ -109,6 +110,8 @@ std::vector<std::string> SplitKey(const std::string& text) {
 }
 
 int RunImport(ImportFlags& flags) {
+  flags.options.warehouse = flags.where.warehouse;
+  if (int rc = OpenCatalogFlags(flags.where, &flags.options.catalog, flags.json); rc != 0) return rc;
   Result<load::Strategy> strategy = load::ParseStrategy(flags.strategy);
   if (!strategy.ok()) return ReportImportError(strategy.status(), flags.json);
   flags.options.strategy = *strategy;
@@ -139,7 +142,7 @@ void AddImportCommand(CLI::App& app, CommandContext& ctx) {
   load::ImportOptions& o = flags->options;
   auto* cmd = app.add_subcommand("import", "Load an Iceberg table into a database table, incrementally, exactly once");
   cmd->footer(kImportHelp);
-  cmd->add_option("--warehouse", o.warehouse, "Warehouse directory (filesystem catalog)")->required();
+  AddCatalogOptions(cmd, &flags->where);
   cmd->add_option("--from", o.from, "Iceberg table to read, namespace.table (e.g. shop.orders)")->required();
   cmd->add_option("--target", o.target,
                   "Target connection: sqlite:///path.db, postgresql://user@host:port/db, mssql://..., or an ODBC string")

@@ -4,6 +4,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "catalog/catalog_config.h"
+#include "iceberg/filesystem_catalog.h"
 #include "core/version.h"
 
 namespace icesync::cli {
@@ -40,6 +42,41 @@ CLI::Option* AddConnectionOption(CLI::App* cmd, const std::string& flag, const s
   return cmd->add_option(flag, *into,
                          role + " connection: sqlite:///path.db, postgresql://user@host:port/db, mssql://..., or an "
                                 "ODBC string");
+}
+
+void AddCatalogOptions(CLI::App* cmd, CatalogFlags* into) {
+  cmd->add_option("--warehouse", into->warehouse,
+                  "Warehouse: a directory or s3://bucket/prefix. Without --catalog it is the catalog\n"
+                  "(<warehouse>/<namespace>/<table>); with one, where new tables' files go");
+  cmd->add_option("--catalog", into->catalog,
+                  "Catalog the tables are registered in: filesystem (default), sql:CONNECTION (the\n"
+                  "JDBC/PyIceberg SQL catalog, e.g. sql:sqlite:///cat.db), rest:URL (Iceberg REST;\n"
+                  "credentials from ICESYNC_REST_CREDENTIAL or ICESYNC_REST_TOKEN), or a name\n"
+                  "defined in ~/.icesync.yaml. S3: AWS_* variables, AWS_ENDPOINT_URL for MinIO etc.");
+}
+
+int OpenCatalogFlags(const CatalogFlags& flags, std::shared_ptr<iceberg::Catalog>* out, bool json) {
+  Result<std::shared_ptr<iceberg::Catalog>> catalog = catalog::OpenCatalogFlag(flags.catalog, flags.warehouse);
+  if (!catalog.ok()) {
+    const Status st = catalog.status().WithContext("--catalog");
+    return ReportError(st, ExitCodeFor(st), json);
+  }
+  *out = std::move(catalog).value();
+  return 0;
+}
+
+Result<iceberg::Table> LoadTableFlags(const CatalogFlags& flags, const std::string& table_arg, iceberg::TableRef* ref) {
+  ASSIGN_OR_RETURN(std::shared_ptr<iceberg::Catalog> catalog,
+                   catalog::OpenCatalogFlag(flags.catalog, flags.warehouse));
+  ASSIGN_OR_RETURN(iceberg::Table table, iceberg::LoadTableArgument(flags.warehouse, table_arg, catalog.get()));
+  if (ref) {
+    Result<iceberg::TableIdentifier> id = iceberg::TableIdentifier::Parse(table_arg);
+    // A name resolved in a catalog commits through it; a directory (or a name in the
+    // filesystem catalog, which is its directory) through the filesystem protocol.
+    *ref = catalog && id.ok() && table_arg.find('/') == std::string::npos ? iceberg::TableRef(catalog, *id)
+                                                                          : iceberg::TableRef(table.table_dir);
+  }
+  return table;
 }
 
 }  // namespace icesync::cli

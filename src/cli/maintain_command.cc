@@ -56,7 +56,7 @@ constexpr const char* kMaintainHelp =
     "missing or corrupt, 1 other.";
 
 struct MaintainFlags {
-  std::string warehouse;
+  CatalogFlags where;
   std::string table;
   bool compact = false;
   std::string target_file_size = "128MB";
@@ -100,9 +100,9 @@ int RunMaintain(const MaintainFlags& f) {
   if (!expire_cutoff.ok() || !orphan_cutoff.ok()) {
     return Fail(expire_cutoff.ok() ? orphan_cutoff.status() : expire_cutoff.status(), f.json);
   }
-  Result<iceberg::Table> table = iceberg::LoadTableArgument(f.warehouse, f.table);
+  iceberg::TableRef dir{std::string()};
+  Result<iceberg::Table> table = LoadTableFlags(f.where, f.table, &dir);
   if (!table.ok()) return Fail(table.status(), f.json);
-  const std::string dir = table->table_dir;
   Result<sync::maintain::LiveFileCounts> before = sync::maintain::CountLiveFiles(*table);
   if (!before.ok()) return Fail(before.status(), f.json);
 
@@ -146,7 +146,7 @@ int RunMaintain(const MaintainFlags& f) {
     j["orphans"] = r->removed;
     bytes_freed += r->bytes_freed;
   }
-  Result<iceberg::Table> now = iceberg::LoadTableDir(dir);
+  Result<iceberg::Table> now = dir.Load();
   if (!now.ok()) return Fail(now.status(), f.json);
   Result<sync::maintain::LiveFileCounts> after = sync::maintain::CountLiveFiles(*now);
   if (!after.ok()) return Fail(after.status(), f.json);
@@ -178,7 +178,7 @@ void AddMaintainCommand(CLI::App& app, CommandContext& ctx) {
   auto f = std::make_shared<MaintainFlags>();
   auto* cmd = app.add_subcommand("maintain", "Compact data files, expire snapshots, remove orphan files of a table");
   cmd->footer(kMaintainHelp);
-  cmd->add_option("--warehouse", f->warehouse, "Warehouse directory (filesystem catalog)");
+  AddCatalogOptions(cmd, &f->where);
   cmd->add_option("table", f->table, "namespace.table (with --warehouse), or a table directory")->required();
   cmd->add_flag("--compact", f->compact, "Rewrite small data files (deletes applied) into files near the target size");
   cmd->add_option("--target-file-size", f->target_file_size, "Compaction: output file size (default 128MB)");

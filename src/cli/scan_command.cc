@@ -17,7 +17,7 @@ namespace icesync::cli {
 namespace {
 
 struct ScanArgs {
-  std::string warehouse;
+  CatalogFlags where;
   std::string table;
   std::string snapshot;
   std::string as_of;
@@ -86,7 +86,7 @@ Status RunScan(const ScanArgs& args) {
   if (args.format != "jsonl" && args.format != "csv") {
     return InvalidArgument("--format must be jsonl or csv, not '{}'", args.format);
   }
-  ASSIGN_OR_RETURN(iceberg::Table table, iceberg::LoadTableArgument(args.warehouse, args.table));
+  ASSIGN_OR_RETURN(iceberg::Table table, LoadTableFlags(args.where, args.table));
   iceberg::ScanOptions options;
   options.allow_moved_paths = args.allow_moved_paths;
   if (!args.snapshot.empty()) {
@@ -162,7 +162,7 @@ void AddScanCommand(CLI::App& app, CommandContext& ctx) {
   scan->add_option("table", args->table,
                    "namespace.table (with --warehouse), a table directory, or a metadata file")
       ->required();
-  scan->add_option("--warehouse", args->warehouse, "filesystem catalog root directory");
+  AddCatalogOptions(scan, &args->where);
   auto* snapshot = scan->add_option("--snapshot", args->snapshot, "read this snapshot id (time travel)");
   scan->add_option("--as-of", args->as_of,
                    "read the snapshot current at this time: ISO timestamp (UTC unless an offset is given) "

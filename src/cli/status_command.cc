@@ -16,7 +16,7 @@ namespace icesync::cli {
 namespace {
 
 struct StatusArgs {
-  std::string warehouse;
+  CatalogFlags where;
   std::string table;
   std::string config;
   bool json = false;
@@ -63,7 +63,7 @@ int64_t SummaryCount(const iceberg::Snapshot* s, const char* key) {
 }
 
 int RunStatus(const StatusArgs& a) {
-  Result<iceberg::Table> table = iceberg::LoadTableArgument(a.warehouse, a.table);
+  Result<iceberg::Table> table = LoadTableFlags(a.where, a.table);
   if (!table.ok()) return ReportError(table.status());
   const iceberg::TableMetadata& m = table->metadata;
   const iceberg::Snapshot* current = m.CurrentSnapshot();
@@ -73,6 +73,7 @@ int RunStatus(const StatusArgs& a) {
   const int64_t position_deletes = SummaryCount(current, iceberg::summary::kTotalPositionDeletes);
   nlohmann::json j = {
       {"table", a.table},
+      {"metadata", table->metadata_path},
       {"synced", w.has_value()},
       {"detect", w ? nlohmann::json(w->detect) : nlohmann::json()},
       {"mode", w ? nlohmann::json(w->mode) : nlohmann::json()},
@@ -124,7 +125,7 @@ void AddStatusCommand(CLI::App& app, CommandContext& ctx) {
       "  icesync status --warehouse ./lake shop.orders --json\n"
       "  icesync status -c sync.yaml              every table of a pipeline, and how far each import\n"
       "                                           target lags its Iceberg table");
-  cmd->add_option("--warehouse", args->warehouse, "Warehouse directory (filesystem catalog)");
+  AddCatalogOptions(cmd, &args->where);
   cmd->add_option("table", args->table, "ns.table (or a table directory)");
   cmd->add_option("-c,--config", args->config, "A pipeline file (sync.yaml): the status of each of its tables");
   cmd->add_flag("--json", args->json, "Print one JSON object");

@@ -68,6 +68,7 @@ constexpr const char* kSyncHelp =
 
 struct SyncFlags {
   sync::SyncOptions options;
+  CatalogFlags where;
   std::string key;
   std::string mode;
   std::string lag = "0";
@@ -143,6 +144,8 @@ Status ParseFlags(SyncFlags& f) {
 
 int RunSync(SyncFlags& f) {
   if (Status st = ParseFlags(f); !st.ok()) return ReportError(st, ExitCodeFor(st), f.json);
+  f.options.warehouse = f.where.warehouse;
+  if (int rc = OpenCatalogFlags(f.where, &f.options.catalog, f.json); rc != 0) return rc;
   sync::ProgressReporter progress(sync::ProgressReporter::DetectMode(stderr, f.json || f.quiet), stderr, "sync");
   sync::JobPhase phase = sync::JobPhase::kValidate;
   Result<sync::SyncResult> result = sync::Sync(f.options, &progress, &phase);
@@ -180,7 +183,7 @@ void AddSyncCommand(CLI::App& app, CommandContext& ctx) {
   cmd->footer(kSyncHelp);
   AddConnectionOption(cmd, "--source", "Source", &o.source)->required();
   cmd->add_option("--table", o.table, "Source table, [schema.]table")->required();
-  cmd->add_option("--warehouse", o.warehouse, "Warehouse directory (filesystem catalog)")->required();
+  AddCatalogOptions(cmd, &flags->where);
   cmd->add_option("--to", o.target, "Target Iceberg table, namespace.table (created on the first run)")->required();
   cmd->add_option("--detect", o.detect, "full (default) | timestamp:COL | id:COL | rowversion:COL | change-tracking");
   cmd->add_flag("--reinit", o.detection.reinit,

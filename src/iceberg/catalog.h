@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "iceberg/file_io.h"
+#include "iceberg/table_file_mapper.h"
 #include "iceberg/table_metadata.h"
 
 namespace icesync::iceberg {
@@ -25,13 +25,13 @@ struct TableIdentifier {
 
 // One loaded version of a table.
 struct Table {
-  std::string table_dir;      // local root (holds metadata/ and data/)
+  std::string table_dir;      // the root (holds metadata/ and data/): a local directory or an s3:// prefix
   std::string metadata_path;  // the metadata file this version was read from
   // N of metadata/vN.metadata.json, or of NNNNN-<uuid>.metadata.json; -1 otherwise.
   int version = -1;
   TableMetadata metadata;
 
-  // Maps the metadata's file URIs to local paths (see file_io.h).
+  // Maps the metadata's file URIs to local paths (see table_file_mapper.h).
   TableFileMapper FileMapper(bool allow_moved_paths) const {
     return TableFileMapper(metadata.location, table_dir, allow_moved_paths);
   }
@@ -80,7 +80,7 @@ class Catalog {
   virtual Result<Table> CommitTable(const TableIdentifier& id, const MetadataUpdate& update,
                                     const CommitOptions& options = {}) = 0;
   // Unregisters the table; with purge its files are deleted too.
-  virtual Status DropTable(const TableIdentifier& id, bool purge) = 0;
+  virtual Status DropTable(const TableIdentifier& id, bool purge = false) = 0;
 };
 
 }  // namespace icesync::iceberg

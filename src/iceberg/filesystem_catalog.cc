@@ -13,7 +13,7 @@
 #include <thread>
 
 #include "core/crash_point.h"
-#include "core/durable_file.h"
+#include "io/file_io.h"
 #include "iceberg/commit_retry.h"
 
 namespace icesync::iceberg {
@@ -49,13 +49,34 @@ std::string Trim(std::string s) {
   return s.substr(i);
 }
 
-bool ReadSmallFile(const fs::path& p, std::string* out) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) return false;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  *out = ss.str();
+bool ReadSmallFile(const std::string& location, std::string* out) {
+  Result<std::string> bytes = io::ReadFileAt(location);
+  if (!bytes.ok()) return false;
+  *out = std::move(*bytes);
   return true;
+}
+
+bool FileExists(const std::string& location) {
+  Result<bool> exists = io::ExistsAt(location);
+  return exists.ok() && *exists;
+}
+
+// A table root given on the command line: local paths made absolute and normalized;
+// object-store locations kept as given, without a trailing '/'.
+std::string NormalizeTableRoot(const std::string& root) {
+  if (io::HasRemoteScheme(root)) {
+    std::string r = root;
+    while (r.size() > 1 && r.back() == '/') r.pop_back();
+    return r;
+  }
+  fs::path p = fs::absolute(io::StripFileScheme(root)).lexically_normal();
+  if (!p.has_filename()) p = p.parent_path();
+  return p.string();
+}
+
+std::string BaseName(const std::string& location) {
+  const size_t slash = location.find_last_of('/');
+  return slash == std::string::npos ? location : location.substr(slash + 1);
 }
 
 // Points version-hint.text at `version`, or at a later version that already exists. Best
@@ -64,26 +85,40 @@ bool ReadSmallFile(const fs::path& p, std::string* out) {
 // a slower writer that rewrites the hint after a faster writer committed v(N+1) puts it forward
 // again instead of leaving it behind; the hint only ever settles on the newest version.
 void WriteVersionHint(const std::string& metadata_dir, int version) {
-  std::error_code ec;
   for (;;) {
-    if (!ReplaceFile(metadata_dir + "/" + kHintFile, std::to_string(version)).ok()) return;
+    if (!io::ReplaceAt(metadata_dir + "/" + kHintFile, std::to_string(version)).ok()) return;
     const int written = version;
-    while (fs::exists(fs::path(metadata_dir) / VersionFileName(version + 1), ec)) ++version;
+    while (FileExists(metadata_dir + "/" + VersionFileName(version + 1))) ++version;
     if (version == written) return;
   }
 }
 
 // Creates metadata/vN.metadata.json with `contents` iff no such file exists. Returns
 // AlreadyExists when another writer took N.
+// On object storage that is a conditional PUT, which only some stores honour: without it two
+// writers could both "win" vN and one commit would be lost, so such stores are refused here
+// (commit through a SQL or REST catalog instead).
 Status WriteVersionExclusive(const std::string& metadata_dir, int version, const std::string& contents) {
-  return WriteNewFile(metadata_dir + "/" + VersionFileName(version), contents);
+  const std::string location = metadata_dir + "/" + VersionFileName(version);
+  if (io::IsObjectStoreLocation(location)) {
+    ASSIGN_OR_RETURN(io::FileIO * fio, io::ForLocation(location));
+    ASSIGN_OR_RETURN(bool exclusive, fio->SupportsExclusiveCreate(location));
+    if (!exclusive) {
+      return Unsupported(
+          "{}: this object store does not refuse a second create of the same key (If-None-Match: *), so the "
+          "filesystem catalog cannot commit there safely; register the table in a catalog instead "
+          "(--catalog sql:<connection> or --catalog rest:<url>)",
+          metadata_dir.substr(0, metadata_dir.size() - std::string("/metadata").size()));
+    }
+  }
+  return io::WriteNewAt(location, contents);
 }
 
-Result<Table> LoadVersion(const fs::path& table_dir, const fs::path& file, int version) {
-  ASSIGN_OR_RETURN(TableMetadata m, ReadTableMetadata(file.string()));
+Result<Table> LoadVersion(const std::string& table_dir, const std::string& file, int version) {
+  ASSIGN_OR_RETURN(TableMetadata m, ReadTableMetadata(file));
   Table t;
-  t.table_dir = table_dir.string();
-  t.metadata_path = file.string();
+  t.table_dir = table_dir;
+  t.metadata_path = file;
   t.version = version;
   t.metadata = std::move(m);
   return t;
@@ -91,41 +126,50 @@ Result<Table> LoadVersion(const fs::path& table_dir, const fs::path& file, int v
 }  // namespace
 
 Result<Table> LoadTableDir(const std::string& table_dir_arg) {
-  fs::path table_dir = fs::absolute(table_dir_arg).lexically_normal();
-  if (table_dir.has_filename() == false) table_dir = table_dir.parent_path();
-  fs::path md = table_dir / "metadata";
-  std::error_code ec;
-  if (!fs::is_directory(md, ec)) {
-    return NotFound("no Iceberg table at {}: {} does not exist", table_dir.string(), md.string());
+  const std::string table_dir = NormalizeTableRoot(table_dir_arg);
+  const std::string md = table_dir + "/metadata";
+  // One listing of metadata/ serves both the existence check and, without a usable hint, the
+  // choice of the newest file (on object storage a listing is one request, probes are many).
+  ASSIGN_OR_RETURN(std::vector<io::FileInfo> files, io::ListAt(md));
+  std::vector<std::string> names;
+  for (const io::FileInfo& f : files) {
+    if (f.location.size() <= md.size() + 1) continue;
+    std::string name = f.location.substr(md.size() + 1);
+    if (name.find('/') != std::string::npos) continue;  // not directly in metadata/
+    names.push_back(std::move(name));
+  }
+  auto has = [&](const std::string& name) { return std::find(names.begin(), names.end(), name) != names.end(); };
+  if (names.empty()) {
+    return NotFound("no Iceberg table at {}: {} does not exist or is empty", table_dir, md);
   }
   std::string hint;
-  bool has_hint = ReadSmallFile(md / kHintFile, &hint) || ReadSmallFile(md / kOldHintFile, &hint);
+  bool has_hint = (has(kHintFile) && ReadSmallFile(md + "/" + kHintFile, &hint)) ||
+                  (has(kOldHintFile) && ReadSmallFile(md + "/" + kOldHintFile, &hint));
   hint = Trim(hint);
   if (has_hint && !hint.empty()) {
     bool numeric = std::all_of(hint.begin(), hint.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
     if (numeric && hint.size() <= 9) {
       int n = std::stoi(hint);
-      if (fs::exists(md / VersionFileName(n), ec)) {
+      if (has(VersionFileName(n))) {
         // The hint may be stale (written after the commit, possibly by a slower writer).
         const int hinted = n;
-        while (fs::exists(md / VersionFileName(n + 1), ec)) ++n;
+        while (has(VersionFileName(n + 1))) ++n;
         // A writer killed between its commit and its hint leaves the hint behind; repair it here
         // (the next load of any icesync command) so that engines which trust it see the commit.
-        if (n != hinted) WriteVersionHint(md.string(), n);
-        return LoadVersion(table_dir, md / VersionFileName(n), n);
+        if (n != hinted) WriteVersionHint(md, n);
+        return LoadVersion(table_dir, md + "/" + VersionFileName(n), n);
       }
     } else {
       for (const std::string& name : {hint + ".metadata.json", hint}) {
-        if (fs::is_regular_file(md / name, ec)) return LoadVersion(table_dir, md / name, VersionOf(name));
+        if (has(name)) return LoadVersion(table_dir, md + "/" + name, VersionOf(name));
       }
     }
-    // A hint naming nothing that exists: fall through to listing.
+    // A hint naming nothing that exists: fall through to the listing.
   }
   int best_v = -1, best_u = -1;
   std::string best_u_name, sole_name;
   int metadata_files = 0;
-  for (const auto& entry : fs::directory_iterator(md, ec)) {
-    std::string name = entry.path().filename().string();
+  for (const std::string& name : names) {
     if (!name.ends_with(".metadata.json") || name.starts_with(".")) continue;
     ++metadata_files;
     sole_name = name;
@@ -137,29 +181,36 @@ Result<Table> LoadTableDir(const std::string& table_dir_arg) {
       best_u_name = name;
     }
   }
-  if (best_v >= 0) return LoadVersion(table_dir, md / VersionFileName(best_v), best_v);
-  if (best_u >= 0) return LoadVersion(table_dir, md / best_u_name, best_u);
-  if (metadata_files == 1) return LoadVersion(table_dir, md / sole_name, -1);
+  if (best_v >= 0) return LoadVersion(table_dir, md + "/" + VersionFileName(best_v), best_v);
+  if (best_u >= 0) return LoadVersion(table_dir, md + "/" + best_u_name, best_u);
+  if (metadata_files == 1) return LoadVersion(table_dir, md + "/" + sole_name, -1);
   if (metadata_files > 1) {
-    return NotFound("table {}: cannot tell which of {} metadata files in {} is current (no version hint)",
-                    table_dir.string(), metadata_files, md.string());
+    return NotFound("table {}: cannot tell which of {} metadata files in {} is current (no version hint)", table_dir,
+                    metadata_files, md);
   }
-  return NotFound("no Iceberg table at {}: no *.metadata.json in {}", table_dir.string(), md.string());
+  return NotFound("no Iceberg table at {}: no *.metadata.json in {}", table_dir, md);
 }
 
 Result<Table> LoadMetadataFile(const std::string& metadata_path) {
-  fs::path p = fs::absolute(metadata_path).lexically_normal();
-  std::error_code ec;
-  if (!fs::is_regular_file(p, ec)) return NotFound("table metadata file {} does not exist", p.string());
-  fs::path dir = p.parent_path();
-  fs::path table_dir = dir.filename() == "metadata" ? dir.parent_path() : dir;
-  return LoadVersion(table_dir, p, VersionOf(p.filename().string()));
+  const std::string p = NormalizeTableRoot(metadata_path);
+  if (!FileExists(p)) return NotFound("table metadata file {} does not exist", p);
+  const size_t slash = p.find_last_of('/');
+  const std::string dir = slash == std::string::npos ? std::string(".") : p.substr(0, slash);
+  const std::string table_dir = BaseName(dir) == "metadata" ? dir.substr(0, dir.find_last_of('/')) : dir;
+  return LoadVersion(table_dir, p, VersionOf(BaseName(p)));
 }
 
-Result<Table> LoadTableArgument(const std::string& warehouse, const std::string& table_arg) {
+Result<Table> LoadTableArgument(const std::string& warehouse, const std::string& table_arg, const Catalog* catalog) {
   std::error_code ec;
   if (table_arg.empty()) return InvalidArgument("no table given");
+  if (io::HasRemoteScheme(table_arg)) {
+    return table_arg.ends_with(".metadata.json") ? LoadMetadataFile(table_arg) : LoadTableDir(table_arg);
+  }
   bool is_path = fs::exists(table_arg, ec);
+  if (catalog && !is_path) {
+    ASSIGN_OR_RETURN(TableIdentifier id, TableIdentifier::Parse(table_arg));
+    return catalog->LoadTable(id);
+  }
   if (!warehouse.empty() && !is_path) {
     ASSIGN_OR_RETURN(TableIdentifier id, TableIdentifier::Parse(table_arg));
     return FilesystemCatalog(warehouse).LoadTable(id);
@@ -182,7 +233,7 @@ Result<Table> LoadTableArgument(const std::string& warehouse, const std::string&
 Result<Table> CommitTable(const std::string& table_dir, const MetadataUpdate& update, const CommitOptions& options) {
   return RetryCommit(table_dir, options, [&](int) -> Result<std::optional<Table>> {
     ASSIGN_OR_RETURN(Table base, LoadTableDir(table_dir));
-    if (base.version < 0 || !fs::path(base.metadata_path).filename().string().starts_with("v")) {
+    if (base.version < 0 || !BaseName(base.metadata_path).starts_with("v")) {
       return Unsupported("table {}: commits need metadata files named vN.metadata.json, but the current one is {}",
                          base.table_dir, base.metadata_path);
     }
@@ -258,30 +309,41 @@ std::string TableIdentifier::ToString() const {
   return s + name;
 }
 
-FilesystemCatalog::FilesystemCatalog(std::string warehouse)
-    : warehouse_(fs::absolute(warehouse).lexically_normal().string()) {
-  while (warehouse_.size() > 1 && warehouse_.back() == '/') warehouse_.pop_back();
+std::shared_ptr<Catalog> CatalogOrWarehouse(std::shared_ptr<Catalog> catalog, const std::string& warehouse) {
+  if (catalog) return catalog;
+  return std::make_shared<FilesystemCatalog>(warehouse);
 }
 
+FilesystemCatalog::FilesystemCatalog(std::string warehouse) : warehouse_(NormalizeTableRoot(warehouse)) {}
+
+std::string FilesystemCatalog::Describe() const { return "filesystem catalog " + warehouse_; }
+
 std::string FilesystemCatalog::TableDir(const TableIdentifier& id) const {
-  fs::path p = warehouse_;
-  for (const auto& n : id.ns) p /= n;
-  return (p / id.name).string();
+  std::string p = warehouse_;
+  for (const auto& n : id.ns) p += "/" + n;
+  return p + "/" + id.name;
 }
 
 Result<Table> FilesystemCatalog::CreateTable(const TableIdentifier& id, const Schema& schema,
                                              const PartitionSpec& spec,
                                              const std::map<std::string, std::string>& properties) {
   RETURN_IF_ERROR(schema.Validate());
-  const std::string dir = TableDir(id);
-  if (TableExists(id)) return AlreadyExists("table {} already exists at {}", id.ToString(), dir);
   // The spec must fit the schema before anything is created.
   RETURN_IF_ERROR(spec.PartitionType(schema).status().WithContext(fmt::format("creating table {}", id.ToString())));
-  std::error_code ec;
-  fs::create_directories(dir + "/metadata", ec);
-  if (!ec) fs::create_directories(dir + "/data", ec);
-  if (ec) return IOError("cannot create table directory {}: {}", dir, ec.message());
-  Result<Table> t = CreateTableWithMetadata(dir, TableMetadata::NewTable(schema, spec, dir, properties));
+  return CreateTable(id, TableMetadata::NewTable(schema, spec, TableDir(id), properties));
+}
+
+Result<Table> FilesystemCatalog::CreateTable(const TableIdentifier& id, TableMetadata metadata) {
+  const std::string dir = TableDir(id);
+  ASSIGN_OR_RETURN(bool exists, TableExists(id));
+  if (exists) return AlreadyExists("table {} already exists at {}", id.ToString(), dir);
+  if (!io::HasRemoteScheme(dir)) {
+    std::error_code ec;
+    fs::create_directories(dir + "/metadata", ec);
+    if (!ec) fs::create_directories(dir + "/data", ec);
+    if (ec) return IOError("cannot create table directory {}: {}", dir, ec.message());
+  }
+  Result<Table> t = CreateTableWithMetadata(dir, std::move(metadata));
   if (!t.ok() && t.status().code() == ErrorCode::kAlreadyExists) {
     return AlreadyExists("table {} already exists at {}", id.ToString(), dir);
   }
@@ -290,44 +352,74 @@ Result<Table> FilesystemCatalog::CreateTable(const TableIdentifier& id, const Sc
 
 Result<Table> FilesystemCatalog::LoadTable(const TableIdentifier& id) const {
   auto t = LoadTableDir(TableDir(id));
-  if (!t.ok() && t.status().code() == ErrorCode::kNotFound && !TableExists(id)) {
-    return NotFound("table {} does not exist in warehouse {}", id.ToString(), warehouse_);
+  if (!t.ok() && t.status().code() == ErrorCode::kNotFound) {
+    ASSIGN_OR_RETURN(bool exists, TableExists(id));
+    if (!exists) return NotFound("table {} does not exist in warehouse {}", id.ToString(), warehouse_);
   }
   return t;
 }
 
-bool FilesystemCatalog::TableExists(const TableIdentifier& id) const {
-  std::error_code ec;
-  fs::path md = fs::path(TableDir(id)) / "metadata";
-  if (!fs::is_directory(md, ec)) return false;
-  for (const auto& e : fs::directory_iterator(md, ec)) {
-    std::string name = e.path().filename().string();
+Result<bool> FilesystemCatalog::TableExists(const TableIdentifier& id) const {
+  const std::string md = TableDir(id) + "/metadata";
+  if (!io::HasRemoteScheme(md)) {
+    std::error_code ec;
+    if (!fs::is_directory(md, ec)) return false;
+  }
+  ASSIGN_OR_RETURN(std::vector<io::FileInfo> files, io::ListAt(md));
+  for (const io::FileInfo& f : files) {
+    const std::string name = BaseName(f.location);
     if (name.ends_with(".metadata.json") && !name.starts_with(".")) return true;
   }
   return false;
 }
 
 Result<std::vector<TableIdentifier>> FilesystemCatalog::ListTables(const std::vector<std::string>& ns) const {
-  fs::path dir = warehouse_;
-  for (const auto& n : ns) dir /= n;
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec)) return NotFound("namespace '{}' does not exist in warehouse {}", fmt::join(ns, "."), warehouse_);
+  std::string dir = warehouse_;
+  for (const auto& n : ns) dir += "/" + n;
   std::vector<TableIdentifier> out;
-  for (const auto& e : fs::directory_iterator(dir, ec)) {
-    if (!e.is_directory()) continue;
-    TableIdentifier id{ns, e.path().filename().string()};
-    if (TableExists(id)) out.push_back(std::move(id));
+  if (!io::HasRemoteScheme(dir)) {
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) {
+      return NotFound("namespace '{}' does not exist in warehouse {}", fmt::join(ns, "."), warehouse_);
+    }
+    for (const auto& e : fs::directory_iterator(dir, ec)) {
+      if (!e.is_directory()) continue;
+      TableIdentifier id{ns, e.path().filename().string()};
+      ASSIGN_OR_RETURN(bool exists, TableExists(id));
+      if (exists) out.push_back(std::move(id));
+    }
+  } else {
+    // Object storage has no directories: a table is a <name>/metadata/*.metadata.json key.
+    ASSIGN_OR_RETURN(std::vector<io::FileInfo> files, io::ListAt(dir));
+    for (const io::FileInfo& f : files) {
+      const std::string rel = f.location.substr(std::min(f.location.size(), dir.size() + 1));
+      const size_t slash = rel.find('/');
+      if (slash == std::string::npos || rel.compare(slash, 10, "/metadata/") != 0) continue;
+      const std::string rest = rel.substr(slash + 10);
+      if (rest.find('/') != std::string::npos || !rest.ends_with(".metadata.json") || rest.starts_with(".")) continue;
+      TableIdentifier id{ns, rel.substr(0, slash)};
+      if (out.empty() || !(out.back() == id)) out.push_back(std::move(id));
+    }
   }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
   return out;
 }
 
 Status FilesystemCatalog::DropTable(const TableIdentifier& id, bool purge) {
-  if (!TableExists(id)) return NotFound("table {} does not exist in warehouse {}", id.ToString(), warehouse_);
-  std::error_code ec;
+  ASSIGN_OR_RETURN(bool exists, TableExists(id));
+  if (!exists) return NotFound("table {} does not exist in warehouse {}", id.ToString(), warehouse_);
   const std::string dir = TableDir(id);
-  fs::remove_all(purge ? fs::path(dir) : fs::path(dir) / "metadata", ec);
-  if (ec) return IOError("cannot drop table {} ({}): {}", id.ToString(), dir, ec.message());
+  const std::string victim = purge ? dir : dir + "/metadata";
+  if (!io::HasRemoteScheme(dir)) {
+    std::error_code ec;
+    fs::remove_all(victim, ec);
+    if (ec) return IOError("cannot drop table {} ({}): {}", id.ToString(), dir, ec.message());
+    return Status::OK();
+  }
+  ASSIGN_OR_RETURN(std::vector<io::FileInfo> files, io::ListAt(victim));
+  for (const io::FileInfo& f : files) {
+    RETURN_IF_ERROR(io::DeleteAt(f.location).WithContext(fmt::format("dropping table {}", id.ToString())));
+  }
   return Status::OK();
 }
 

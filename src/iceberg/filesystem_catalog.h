@@ -28,9 +28,11 @@ namespace icesync::iceberg {
 Result<Table> LoadTableDir(const std::string& table_dir);
 // Loads one specific metadata file; the table directory is its metadata/ directory's parent.
 Result<Table> LoadMetadataFile(const std::string& metadata_path);
-// Resolves a command-line table argument: with a warehouse, "ns.table" in it; else a table
-// directory or a metadata file path (with a warehouse, an existing path is accepted too).
-Result<Table> LoadTableArgument(const std::string& warehouse, const std::string& table_arg);
+// Resolves a command-line table argument: "ns.table" in `catalog` when one is given, else in the
+// filesystem catalog at `warehouse`; or a table root (a directory or s3:// prefix) or a metadata
+// file (an existing path is accepted with a warehouse or catalog too).
+Result<Table> LoadTableArgument(const std::string& warehouse, const std::string& table_arg,
+                                const Catalog* catalog = nullptr);
 
 // Commits an update to the table at `table_dir` (see the protocol above). The update's result
 // gets last-updated-ms and a metadata-log entry for the base file filled in here. Returns the
@@ -49,24 +51,40 @@ Result<Table> UpdateTableProperties(const std::string& table_dir, const std::map
 // so a table and its first data appear in one step.
 Result<Table> CreateTableWithMetadata(const std::string& table_dir, TableMetadata metadata);
 
-class FilesystemCatalog {
+// The filesystem catalog (see the top of this file) as an iceberg::Catalog. On object storage
+// (an s3:// warehouse) it commits only where the store refuses a second create of a key.
+class FilesystemCatalog;
+
+// `catalog`, or when it is null the filesystem catalog rooted at `warehouse`: what a job uses
+// when no --catalog was given.
+std::shared_ptr<Catalog> CatalogOrWarehouse(std::shared_ptr<Catalog> catalog, const std::string& warehouse);
+
+class FilesystemCatalog : public Catalog {
  public:
   explicit FilesystemCatalog(std::string warehouse);
 
   const std::string& warehouse() const { return warehouse_; }
   std::string TableDir(const TableIdentifier& id) const;
 
+  std::string Describe() const override;
+  Result<std::string> DefaultLocation(const TableIdentifier& id) const override { return TableDir(id); }
   // Creates metadata/v1.metadata.json for an empty table; AlreadyExists if the table exists.
   Result<Table> CreateTable(const TableIdentifier& id, const Schema& schema, const PartitionSpec& spec,
                             const std::map<std::string, std::string>& properties = {});
-  Result<Table> LoadTable(const TableIdentifier& id) const;
-  bool TableExists(const TableIdentifier& id) const;
+  // metadata.location must be TableDir(id).
+  Result<Table> CreateTable(const TableIdentifier& id, TableMetadata metadata) override;
+  Result<Table> LoadTable(const TableIdentifier& id) const override;
+  Result<bool> TableExists(const TableIdentifier& id) const override;
   // Tables directly in a namespace (directories holding metadata/), sorted by name.
-  Result<std::vector<TableIdentifier>> ListTables(const std::vector<std::string>& ns) const;
+  Result<std::vector<TableIdentifier>> ListTables(const std::vector<std::string>& ns) const override;
   // Removes the metadata directory (and with purge the whole table directory, data included).
-  Status DropTable(const TableIdentifier& id, bool purge = false);
+  Status DropTable(const TableIdentifier& id, bool purge = false) override;
+  Result<Table> CommitTable(const TableIdentifier& id, const MetadataUpdate& update,
+                            const CommitOptions& options = {}) override {
+    return iceberg::CommitTable(TableDir(id), update, options);
+  }
   Result<Table> Commit(const TableIdentifier& id, const MetadataUpdate& update, const CommitOptions& options = {}) {
-    return CommitTable(TableDir(id), update, options);
+    return CommitTable(id, update, options);
   }
 
  private:

@@ -7,7 +7,7 @@
 #include "avro/container_reader.h"
 #include "avro/container_writer.h"
 #include "avro/resolve.h"
-#include "core/durable_file.h"
+#include "io/file_io.h"
 #include "core/schema_json.h"
 #include "iceberg/avro_values.h"
 #include "iceberg/manifest_schema.h"
@@ -372,7 +372,7 @@ Result<ManifestFile> ManifestWriter::Close() {
   m.closed = true;
   ASSIGN_OR_RETURN(std::string bytes, m.writer.Finish());
   // Manifests are immutable: an existing file is an error, never overwritten.
-  RETURN_IF_ERROR(WriteNewFile(m.path, bytes));
+  RETURN_IF_ERROR(io::WriteNewAt(m.path, bytes));
   ManifestFile r = m.result;
   r.manifest_length = static_cast<int64_t>(bytes.size());
   r.sequence_number = kUnassignedSequenceNumber;

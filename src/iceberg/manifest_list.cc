@@ -2,7 +2,7 @@
 #include "avro/container_reader.h"
 #include "avro/container_writer.h"
 #include "avro/resolve.h"
-#include "core/durable_file.h"
+#include "io/file_io.h"
 #include "iceberg/manifest.h"
 #include "iceberg/manifest_schema.h"
 
@@ -113,7 +113,7 @@ Status WriteManifestList(const std::string& path, int64_t snapshot_id, std::opti
     if (!st.ok()) return st.WithContext("manifest list " + path);
   }
   ASSIGN_OR_RETURN(std::string bytes, writer.Finish());
-  return WriteNewFile(path, bytes);
+  return io::WriteNewAt(path, bytes);
 }
 
 Result<std::vector<ManifestFile>> ReadManifestList(const std::string& path) {

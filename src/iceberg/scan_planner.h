@@ -24,7 +24,7 @@ struct ScanOptions {
   std::optional<SnapshotId> snapshot_id;
   std::optional<int64_t> as_of_ms;  // ms since epoch; exclusive with snapshot_id
   std::vector<Predicate> filter;    // conjunction, on field ids of the scan schema
-  bool allow_moved_paths = false;   // see file_io.h
+  bool allow_moved_paths = false;   // see table_file_mapper.h
 };
 
 struct ScanPlan {

@@ -7,6 +7,7 @@
 
 #include "core/crash_point.h"
 #include "iceberg/snapshot_summary.h"
+#include "io/file_io.h"
 
 namespace icesync::iceberg {
 
@@ -179,7 +180,7 @@ class SnapshotProducer {
   // the manifests and manifest lists its attempts wrote, so they go, rather than stay behind
   // as orphans of a failed run (a full disk, a read-only warehouse, a conflict).
   void RemoveWrittenFiles() {
-    for (const std::string& path : written_) ::unlink(path.c_str());
+    for (const std::string& path : written_) (void)io::DeleteAt(path);
     written_.clear();
   }
 
@@ -384,7 +385,7 @@ Status CheckSummaryProperties(const SnapshotChange& change) {
 
 }  // namespace
 
-Result<Table> CommitSnapshot(const std::string& table_dir, const SnapshotChange& change) {
+Result<Table> CommitSnapshot(const TableRef& table, const SnapshotChange& change) {
   RETURN_IF_ERROR(CheckSummaryProperties(change));
   // A replace-all with no files is a valid "the source is now empty".
   if (change.operation != SnapshotOperation::kReplaceAll && change.added_data_files.empty() &&
@@ -393,19 +394,22 @@ Result<Table> CommitSnapshot(const std::string& table_dir, const SnapshotChange&
   }
   SnapshotProducer producer(change);
   Result<Table> committed =
-      CommitTable(table_dir, [&](const Table& base) { return producer.Apply(base); }, change.commit_options);
+      table.Commit([&](const Table& base) { return producer.Apply(base); }, change.commit_options);
   if (!committed.ok()) producer.RemoveWrittenFiles();
   return committed;
 }
 
-Result<Table> CreateTableWithSnapshot(const std::string& table_dir, const Schema& schema, const PartitionSpec& spec,
+Result<Table> CreateTableWithSnapshot(const TableRef& table, const Schema& schema, const PartitionSpec& spec,
                                       const std::map<std::string, std::string>& properties,
                                       const SnapshotChange& change) {
   RETURN_IF_ERROR(CheckSummaryProperties(change));
   RETURN_IF_ERROR(schema.Validate());
-  std::error_code ec;
-  fs::create_directories(table_dir + "/metadata", ec);
-  if (ec) return IOError("cannot create {}/metadata: {}", table_dir, ec.message());
+  ASSIGN_OR_RETURN(const std::string table_dir, table.Location());
+  if (!HasRemoteScheme(table_dir)) {
+    std::error_code ec;
+    fs::create_directories(table_dir + "/metadata", ec);
+    if (ec) return IOError("cannot create {}/metadata: {}", table_dir, ec.message());
+  }
   Table empty;
   empty.table_dir = table_dir;
   empty.metadata = TableMetadata::NewTable(schema, spec, table_dir, properties);
@@ -414,47 +418,49 @@ Result<Table> CreateTableWithSnapshot(const std::string& table_dir, const Schema
   first.spec.reset();
   SnapshotProducer producer(first);
   Result<TableMetadata> m = producer.Apply(empty);
-  Result<Table> created = m.ok() ? CreateTableWithMetadata(table_dir, std::move(m).value()) : Result<Table>(m.status());
+  Result<Table> created = m.ok() ? table.Create(std::move(m).value()) : Result<Table>(m.status());
   if (!created.ok()) producer.RemoveWrittenFiles();
   return created;
 }
 
-Result<Table> AppendFiles(const std::string& table_dir, std::vector<DataFile> files,
+Result<Table> AppendFiles(const TableRef& table, std::vector<DataFile> files,
                           std::map<std::string, std::string> summary_properties) {
   SnapshotChange c;
   c.operation = SnapshotOperation::kAppend;
   c.added_data_files = std::move(files);
   c.summary_properties = std::move(summary_properties);
-  return CommitSnapshot(table_dir, c);
+  return CommitSnapshot(table, c);
 }
 
-Result<Table> OverwriteFiles(const std::string& table_dir, std::vector<std::string> removed_data_files,
+Result<Table> OverwriteFiles(const TableRef& table, std::vector<std::string> removed_data_files,
                              std::vector<DataFile> added_files, std::map<std::string, std::string> summary_properties) {
   SnapshotChange c;
   c.operation = SnapshotOperation::kOverwrite;
   c.removed_data_files = std::move(removed_data_files);
   c.added_data_files = std::move(added_files);
   c.summary_properties = std::move(summary_properties);
-  return CommitSnapshot(table_dir, c);
+  return CommitSnapshot(table, c);
 }
 
-Result<Table> RowDelta(const std::string& table_dir, std::vector<DataFile> data_files,
+Result<Table> RowDelta(const TableRef& table, std::vector<DataFile> data_files,
                        std::vector<DataFile> delete_files, std::map<std::string, std::string> summary_properties) {
   SnapshotChange c;
   c.operation = SnapshotOperation::kRowDelta;
   c.added_data_files = std::move(data_files);
   c.added_delete_files = std::move(delete_files);
   c.summary_properties = std::move(summary_properties);
-  return CommitSnapshot(table_dir, c);
+  return CommitSnapshot(table, c);
 }
 
 Result<NewFileLocation> NewDataFileLocation(const Table& table, const std::string& partition_path,
                                             const std::string& suffix) {
   std::string rel = "data/" + (partition_path.empty() ? std::string() : partition_path + "/") + NewUuid() + suffix;
   NewFileLocation loc{LocationPrefix(table.metadata) + "/" + rel, table.table_dir + "/" + rel};
-  std::error_code ec;
-  fs::create_directories(fs::path(loc.local_path).parent_path(), ec);
-  if (ec) return IOError("cannot create directory for {}: {}", loc.local_path, ec.message());
+  if (!HasRemoteScheme(loc.local_path)) {
+    std::error_code ec;
+    fs::create_directories(fs::path(loc.local_path).parent_path(), ec);
+    if (ec) return IOError("cannot create directory for {}: {}", loc.local_path, ec.message());
+  }
   return loc;
 }
 

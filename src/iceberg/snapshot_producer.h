@@ -38,6 +38,7 @@
 #include <vector>
 
 #include "iceberg/filesystem_catalog.h"
+#include "iceberg/table_ref.h"
 #include "iceberg/manifest.h"
 
 namespace icesync::iceberg {
@@ -79,23 +80,23 @@ struct SnapshotChange {
   CommitOptions commit_options;
 };
 
-// Commits the change as one new snapshot of the table at `table_dir`; returns the new version.
-Result<Table> CommitSnapshot(const std::string& table_dir, const SnapshotChange& change);
+// Commits the change as one new snapshot of `table` (through its catalog); returns the new version.
+Result<Table> CommitSnapshot(const TableRef& table, const SnapshotChange& change);
 
-// Creates the table at `table_dir` (metadata/v1.metadata.json) holding its first snapshot,
+// Creates `table` (first metadata, in its catalog or as metadata/v1.metadata.json) holding its first snapshot,
 // `change` applied to an empty table with `schema` (ids final), `spec` and `properties`.
 // AlreadyExists when another writer created the table first: nothing of this one is visible.
-Result<Table> CreateTableWithSnapshot(const std::string& table_dir, const Schema& schema, const PartitionSpec& spec,
+Result<Table> CreateTableWithSnapshot(const TableRef& table, const Schema& schema, const PartitionSpec& spec,
                                       const std::map<std::string, std::string>& properties,
                                       const SnapshotChange& change);
 
 // Conveniences for the three operations.
-Result<Table> AppendFiles(const std::string& table_dir, std::vector<DataFile> files,
+Result<Table> AppendFiles(const TableRef& table, std::vector<DataFile> files,
                           std::map<std::string, std::string> summary_properties = {});
-Result<Table> OverwriteFiles(const std::string& table_dir, std::vector<std::string> removed_data_files,
+Result<Table> OverwriteFiles(const TableRef& table, std::vector<std::string> removed_data_files,
                              std::vector<DataFile> added_files,
                              std::map<std::string, std::string> summary_properties = {});
-Result<Table> RowDelta(const std::string& table_dir, std::vector<DataFile> data_files,
+Result<Table> RowDelta(const TableRef& table, std::vector<DataFile> data_files,
                        std::vector<DataFile> delete_files,
                        std::map<std::string, std::string> summary_properties = {});
 

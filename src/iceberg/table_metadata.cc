@@ -1,5 +1,7 @@
 #include "iceberg/table_metadata.h"
 
+#include "io/file_io.h"
+
 #include <algorithm>
 #include <chrono>
 #include <fstream>
@@ -250,13 +252,20 @@ Result<TableMetadata> TableMetadataFromJson(const json& j, const std::string& so
 }
 
 Result<TableMetadata> ReadTableMetadata(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return NotFound("table metadata file {} does not exist or cannot be read", path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  json j = json::parse(ss.str(), nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return Corrupt("table metadata {}: not valid JSON (truncated or corrupt file)", path);
-  return TableMetadataFromJson(j, path);
+  Result<std::string> text = io::ReadFileAt(path);
+  if (!text.ok()) {
+    if (text.status().code() == ErrorCode::kNotFound) {
+      return NotFound("table metadata file {} does not exist or cannot be read", path);
+    }
+    return text.status();
+  }
+  return ParseTableMetadata(*text, path);
+}
+
+Result<TableMetadata> ParseTableMetadata(std::string_view text, const std::string& name) {
+  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return Corrupt("table metadata {}: not valid JSON (truncated or corrupt file)", name);
+  return TableMetadataFromJson(j, name);
 }
 
 std::string SerializeTableMetadata(const TableMetadata& m) { return TableMetadataToJson(m).dump(2) + "\n"; }

@@ -65,6 +65,8 @@ Result<TableMetadata> TableMetadataFromJson(const nlohmann::json& j, const std::
 // Reads and parses a metadata file (plain JSON).
 // Errors name the file: NotFound when missing, Corrupt when not valid metadata.
 Result<TableMetadata> ReadTableMetadata(const std::string& path);
+// Parses metadata JSON text; `name` (the file's location) is used in errors.
+Result<TableMetadata> ParseTableMetadata(std::string_view text, const std::string& name);
 // Serialised form written to disk (pretty-printed, trailing newline).
 std::string SerializeTableMetadata(const TableMetadata& m);
 

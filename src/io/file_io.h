@@ -93,6 +93,14 @@ class FileIO {
 // (gs://, abfs://, hdfs://), naming the location.
 Result<FileIO*> ForLocation(std::string_view location);
 
+// Shorthands: the same operations through ForLocation(location).
+Result<std::string> ReadFileAt(const std::string& location);
+Status WriteNewAt(const std::string& location, std::string_view contents);
+Status ReplaceAt(const std::string& location, std::string_view contents);
+Result<bool> ExistsAt(const std::string& location);
+Status DeleteAt(const std::string& location);
+Result<std::vector<FileInfo>> ListAt(const std::string& prefix);
+
 // True for "s3://...", "gs://...", "hdfs://..." etc. ("file:" URIs are local).
 bool HasRemoteScheme(std::string_view location);
 // True for the schemes ForLocation() serves as object storage (s3, s3a, s3n).

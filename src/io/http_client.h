@@ -27,6 +27,10 @@ struct HttpRequest {
   std::string aws_access_key;
   std::string aws_secret_key;
   std::string aws_session_token;
+  // For requests that must not be sent twice (a REST catalog commit): a new connection, closed
+  // afterwards. On a reused keep-alive connection that turns out dead, libcurl re-sends the
+  // request by itself, whatever the method, even after the server received and applied it.
+  bool fresh_connection = false;
 };
 
 struct HttpResponse {

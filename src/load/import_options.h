@@ -1,11 +1,13 @@
 #pragma once
 // What `icesync import` is asked to do and what it reports.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/status.h"
+#include "iceberg/catalog.h"
 
 namespace icesync::load {
 
@@ -15,6 +17,8 @@ Result<Strategy> ParseStrategy(const std::string& text);
 
 struct ImportOptions {
   std::string warehouse;
+  // The catalog `from` is registered in; null: the filesystem catalog at `warehouse`.
+  std::shared_ptr<iceberg::Catalog> catalog;
   std::string from;    // Iceberg table: ns.table (or a table directory)
   std::string target;  // connection URL or ODBC string
   std::string table;   // [schema.]table in the target
@@ -23,7 +27,7 @@ struct ImportOptions {
   bool create = false;
   std::optional<int64_t> snapshot_id;
   int64_t batch_rows = 65536;
-  bool allow_moved_paths = false;  // a table copied from elsewhere (see iceberg/file_io.h)
+  bool allow_moved_paths = false;  // a table copied from elsewhere (see iceberg/table_file_mapper.h)
 };
 
 struct ImportResult {

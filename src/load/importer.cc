@@ -204,7 +204,7 @@ Result<ImportResult> ImportJob::Run() {
   const auto start = std::chrono::steady_clock::now();
   result_.strategy = StrategyName(options_.strategy);
   result_.target_table = options_.table;
-  ASSIGN_OR_RETURN(iceberg::Table table, iceberg::LoadTableArgument(options_.warehouse, options_.from));
+  ASSIGN_OR_RETURN(iceberg::Table table, iceberg::LoadTableArgument(options_.warehouse, options_.from, options_.catalog.get()));
   iceberg::ScanOptions select;
   select.snapshot_id = options_.snapshot_id;
   ASSIGN_OR_RETURN(const iceberg::Snapshot* to, iceberg::SelectSnapshot(table.metadata, select));

@@ -1,28 +1,21 @@
 #include "parquet/file_sink.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <memory>
 #include <random>
 
-#include "core/write_fault.h"
 
 namespace icesync::parquet {
 namespace {
 constexpr size_t kBufferSize = 1 << 20;
 }
 
-Result<std::unique_ptr<FileSink>> FileSink::Open(const std::string& path) {
-  std::random_device rd;
-  std::string tmp = fmt::format("{}.tmp-{:08x}{:08x}", path, rd(), rd());
-  if (int injected = InjectedCreateError(); injected != 0) return WriteError(tmp, injected);
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) return WriteError(tmp, errno);
-  auto sink = std::unique_ptr<FileSink>(new FileSink(path, tmp, fd));
+Result<std::unique_ptr<FileSink>> FileSink::Open(const std::string& location) {
+  ASSIGN_OR_RETURN(io::FileIO * fio, io::ForLocation(location));
+  ASSIGN_OR_RETURN(std::unique_ptr<io::OutputFile> out, fio->CreateOutput(location));
+  auto sink = std::unique_ptr<FileSink>(new FileSink(location, std::move(out)));
   sink->buffer_.reserve(kBufferSize);
   return sink;
 }
@@ -31,26 +24,13 @@ FileSink::~FileSink() { Abort(); }
 
 void FileSink::Abort() {
   (void)StopBackground(/*write=*/false);
-  if (fd_ >= 0) {
-    ::close(fd_);
-    fd_ = -1;
-    ::unlink(tmp_path_.c_str());
+  if (out_) {
+    out_->Abort();
+    out_.reset();
   }
 }
 
-Status FileSink::WriteAll(const char* p, size_t n) {
-  if (int injected = InjectedWriteError(n); injected != 0) return WriteError(path_, injected);
-  while (n > 0) {
-    ssize_t w = ::write(fd_, p, n);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      return WriteError(path_, errno);
-    }
-    p += w;
-    n -= static_cast<size_t>(w);
-  }
-  return Status::OK();
-}
+Status FileSink::WriteAll(const char* p, size_t n) { return out_->Write(p, n); }
 
 Status FileSink::FlushBuffer() {
   Status st = WriteAll(buffer_.data(), buffer_.size());
@@ -59,7 +39,7 @@ Status FileSink::FlushBuffer() {
 }
 
 Status FileSink::Append(std::string_view bytes) {
-  if (fd_ < 0) return Internal("append to closed file {}", path_);
+  if (!out_) return Internal("append to closed file {}", path_);
   if (writer_.joinable()) return Enqueue(std::string(bytes));
   position_ += static_cast<int64_t>(bytes.size());
   if (buffer_.size() + bytes.size() <= kBufferSize) {
@@ -73,7 +53,7 @@ Status FileSink::Append(std::string_view bytes) {
 }
 
 Status FileSink::AppendAndClear(std::string* bytes) {
-  if (fd_ < 0) return Internal("append to closed file {}", path_);
+  if (!out_) return Internal("append to closed file {}", path_);
   if (writer_.joinable()) {
     std::string taken;
     taken.swap(*bytes);
@@ -85,7 +65,7 @@ Status FileSink::AppendAndClear(std::string* bytes) {
 }
 
 Status FileSink::WriteInBackground(int64_t max_queued_bytes) {
-  if (fd_ < 0) return Internal("background writing of closed file {}", path_);
+  if (!out_) return Internal("background writing of closed file {}", path_);
   if (writer_.joinable()) return Status::OK();
   // Small appends buffered so far go out first, on this thread.
   RETURN_IF_ERROR(FlushBuffer());
@@ -143,22 +123,13 @@ Status FileSink::StopBackground(bool write) {
 }
 
 Status FileSink::Finish() {
-  if (fd_ < 0) return Internal("finish of closed file {}", path_);
+  if (!out_) return Internal("finish of closed file {}", path_);
   RETURN_IF_ERROR(StopBackground(/*write=*/true));
   RETURN_IF_ERROR(FlushBuffer());
-  if (::fsync(fd_) != 0) return IOError("syncing {}: {}", path_, std::strerror(errno));
-  if (::close(fd_) != 0) {
-    fd_ = -1;
-    ::unlink(tmp_path_.c_str());
-    return IOError("closing {}: {}", path_, std::strerror(errno));
-  }
-  fd_ = -1;
-  if (::rename(tmp_path_.c_str(), path_.c_str()) != 0) {
-    int err = errno;
-    ::unlink(tmp_path_.c_str());
-    return IOError("renaming {} to {}: {}", tmp_path_, path_, std::strerror(err));
-  }
-  return Status::OK();
+  Status st = out_->Finish();
+  if (!st.ok()) out_->Abort();
+  out_.reset();
+  return st;
 }
 
 }  // namespace icesync::parquet

@@ -1,8 +1,9 @@
 #pragma once
 // An append-only output file that becomes visible under its final name only when finished:
-// bytes go to "<path>.tmp-<random>", Finish() syncs and renames it to <path>, and a sink
-// destroyed (or Abort()ed) before Finish() removes the temporary file. So a failed write
-// never leaves a file at <path> that looks like valid output.
+// an io::OutputFile (a local temp file renamed at Finish(), or an S3 upload completed at
+// Finish()), with buffering of small appends and optional background writing in front. A sink
+// destroyed (or Abort()ed) before Finish() leaves nothing, so a failed write never leaves a
+// file at its location that looks like valid output.
 //
 // WriteInBackground() moves the writing to a thread of the sink's own: appends are queued
 // (in order) and position() advances at once, so the caller need not wait while the kernel
@@ -17,12 +18,14 @@
 #include <thread>
 
 #include "core/status.h"
+#include "io/file_io.h"
 
 namespace icesync::parquet {
 
 class FileSink {
  public:
-  static Result<std::unique_ptr<FileSink>> Open(const std::string& path);
+  // Opens `location` through the FileIO for its scheme (io::ForLocation).
+  static Result<std::unique_ptr<FileSink>> Open(const std::string& location);
   ~FileSink();
   FileSink(const FileSink&) = delete;
   FileSink& operator=(const FileSink&) = delete;
@@ -41,8 +44,7 @@ class FileSink {
   const std::string& path() const { return path_; }
 
  private:
-  FileSink(std::string path, std::string tmp_path, int fd)
-      : path_(std::move(path)), tmp_path_(std::move(tmp_path)), fd_(fd) {}
+  FileSink(std::string path, std::unique_ptr<io::OutputFile> out) : path_(std::move(path)), out_(std::move(out)) {}
   Status FlushBuffer();
   Status WriteAll(const char* p, size_t n);
   // Background mode: queues the buffer, waiting for room; the first write error so far.
@@ -52,12 +54,11 @@ class FileSink {
   Status StopBackground(bool write);
 
   std::string path_;
-  std::string tmp_path_;
-  int fd_ = -1;
+  std::unique_ptr<io::OutputFile> out_;  // null once finished or aborted
   int64_t position_ = 0;
   std::string buffer_;  // small appends are gathered here; large ones go straight out
 
-  // Background mode (writer_ running). The thread owns fd_ writes until StopBackground.
+  // Background mode (writer_ running). The thread owns out_ writes until StopBackground.
   std::thread writer_;
   std::mutex mu_;
   std::condition_variable changed_;  // queue, room or stop changed

@@ -62,7 +62,7 @@ Status MaintainTable(const TableConfig& t, const RunLog& log) {
   if (!t.maintain) return Status::OK();
   const MaintainConfig& m = *t.maintain;
   ASSIGN_OR_RETURN(iceberg::TableIdentifier id, iceberg::TableIdentifier::Parse(t.sync.target));
-  const std::string table_dir = iceberg::FilesystemCatalog(t.sync.warehouse).TableDir(id);
+  const iceberg::TableRef table_dir(iceberg::CatalogOrWarehouse(t.sync.catalog, t.sync.warehouse), id);
   const int64_t now_ms = iceberg::NowMillis();
   if (m.compact_min_files) {
     sync::maintain::CompactOptions co;

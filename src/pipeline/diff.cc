@@ -68,9 +68,10 @@ class DatabaseSide final : public Side {
 
 class IcebergSide final : public Side {
  public:
-  static Result<std::unique_ptr<IcebergSide>> Open(const std::string& warehouse, const std::string& table,
+  static Result<std::unique_ptr<IcebergSide>> Open(const std::string& warehouse, const iceberg::Catalog* catalog,
+                                                   const std::string& table,
                                                    std::optional<iceberg::SnapshotId> snapshot_id) {
-    ASSIGN_OR_RETURN(iceberg::Table t, iceberg::LoadTableArgument(warehouse, table));
+    ASSIGN_OR_RETURN(iceberg::Table t, iceberg::LoadTableArgument(warehouse, table, catalog));
     iceberg::ScanOptions options;
     options.snapshot_id = snapshot_id;
     ASSIGN_OR_RETURN(iceberg::ScanPlan plan, iceberg::PlanScan(t, options));
@@ -334,7 +335,7 @@ Result<DiffResult> Diff(const DiffOptions& options_in) {
   ASSIGN_OR_RETURN(std::unique_ptr<DatabaseSide> source,
                    DatabaseSide::Open("source", options.source, options.table, options.batch_rows));
   ASSIGN_OR_RETURN(std::unique_ptr<IcebergSide> lake,
-                   IcebergSide::Open(options.warehouse, options.iceberg, options.snapshot_id));
+                   IcebergSide::Open(options.warehouse, options.catalog.get(), options.iceberg, options.snapshot_id));
   std::unique_ptr<DatabaseSide> target;
   if (!options.target.empty()) {
     ASSIGN_OR_RETURN(target, DatabaseSide::Open("target", options.target,

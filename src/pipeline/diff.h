@@ -16,12 +16,14 @@
 // plain SELECTs, not in one transaction: a source that changes during the diff shows those
 // changes as differences.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/batch.h"
 #include "core/status.h"
+#include "iceberg/catalog.h"
 #include "iceberg/snapshot.h"
 
 namespace icesync::pipeline {
@@ -30,6 +32,7 @@ struct DiffOptions {
   std::string source;        // connection: URL or ODBC string
   std::string table;         // [schema.]table in the source
   std::string warehouse;     // filesystem catalog root
+  std::shared_ptr<iceberg::Catalog> catalog;  // null: the filesystem catalog at `warehouse`
   std::string iceberg;       // namespace.table (or a table directory / metadata file)
   std::string target;        // optional third side: connection
   std::string target_table;  // its table; defaults to `table`

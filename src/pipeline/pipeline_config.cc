@@ -8,7 +8,9 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include "catalog/catalog_config.h"
 #include "core/duration.h"
+#include "io/file_io.h"
 #include "sync/byte_size.h"
 
 namespace icesync::pipeline {
@@ -173,14 +175,22 @@ Result<PipelineConfig> LoadPipelineConfig(const std::string& path, const EnvLook
   }
   Parser p(path, env);
   if (!root.IsMap()) return InvalidArgument("{}: a pipeline file is a mapping with warehouse, connections and tables", path);
-  RETURN_IF_ERROR(p.CheckKeys(root, "", {"warehouse", "connections", "defaults", "tables"}));
+  RETURN_IF_ERROR(p.CheckKeys(root, "", {"warehouse", "catalog", "connections", "defaults", "tables"}));
   PipelineConfig cfg;
   cfg.path = path;
   const fs::path base = fs::absolute(path).parent_path();
   try {
     if (!root["warehouse"]) return InvalidArgument("{}: 'warehouse' is missing (the warehouse directory, e.g. ./lake)", path);
     ASSIGN_OR_RETURN(std::string wh, p.Text(root["warehouse"], "", "warehouse"));
-    cfg.warehouse = (fs::path(wh).is_absolute() ? fs::path(wh) : base / wh).lexically_normal().string();
+    cfg.warehouse = io::HasRemoteScheme(wh) ? wh
+                                            : (fs::path(wh).is_absolute() ? fs::path(wh) : base / wh).lexically_normal().string();
+    std::shared_ptr<iceberg::Catalog> catalog;
+    if (root["catalog"]) {
+      ASSIGN_OR_RETURN(cfg.catalog, p.Text(root["catalog"], "", "catalog"));
+      Result<std::shared_ptr<iceberg::Catalog>> opened = catalog::OpenCatalogFlag(cfg.catalog, cfg.warehouse);
+      if (!opened.ok()) return opened.status().WithContext(fmt::format("{}: catalog", path));
+      catalog = *opened;
+    }
 
     std::map<std::string, std::string> connections;
     if (root["connections"]) {
@@ -193,6 +203,7 @@ Result<PipelineConfig> LoadPipelineConfig(const std::string& path, const EnvLook
     }
     sync::SyncOptions defaults;
     defaults.warehouse = cfg.warehouse;
+    defaults.catalog = catalog;
     if (root["defaults"]) {
       const YAML::Node d = root["defaults"];
       if (!d.IsMap()) return p.Error(d, "defaults", "a mapping of sync keys (detect, mode, lag, ...)");
@@ -250,6 +261,7 @@ Result<PipelineConfig> LoadPipelineConfig(const std::string& path, const EnvLook
         if (!imp["connection"] || !imp["table"]) return p.Error(imp, context, "import needs connection and table");
         load::ImportOptions io;
         io.warehouse = cfg.warehouse;
+        io.catalog = catalog;
         io.from = tc.sync.target;
         ASSIGN_OR_RETURN(io.target, connection(imp["connection"], context + " import", &tc.import_connection));
         ASSIGN_OR_RETURN(io.table, p.Text(imp["table"], context, "import.table"));

@@ -2,7 +2,8 @@
 // sync.yaml: a pipeline of tables, each synced from a source database into the warehouse and
 // optionally imported into a target database.
 //
-//   warehouse: ./lake                       # relative paths: from the file's directory
+//   warehouse: ./lake                       # relative paths: from the file's directory; or s3://bucket/prefix
+//   catalog: sql:sqlite:///cat.db           # optional, as --catalog takes it (default: filesystem)
 //   connections:
 //     src: ${SHOP_DB}                       # ${NAME} expands from the environment (secrets
 //     dst: sqlite:///var/lib/target.db      # stay out of the file); any CONN icesync takes
@@ -53,7 +54,8 @@ struct TableConfig {
 
 struct PipelineConfig {
   std::string path;
-  std::string warehouse;  // absolute
+  std::string warehouse;  // absolute (or an s3:// prefix)
+  std::string catalog;    // the catalog: value (as --catalog takes it); "" = the filesystem catalog
   std::vector<TableConfig> tables;
 };
 

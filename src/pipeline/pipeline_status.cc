@@ -34,18 +34,24 @@ std::optional<int64_t> SnapshotsBehind(const iceberg::TableMetadata& m, int64_t 
 
 std::vector<TableStatus> PipelineStatus(const PipelineConfig& config) {
   std::vector<TableStatus> out;
-  iceberg::FilesystemCatalog catalog(config.warehouse);
   for (const TableConfig& t : config.tables) {
+    const std::shared_ptr<iceberg::Catalog> catalog = iceberg::CatalogOrWarehouse(t.sync.catalog, t.sync.warehouse);
     TableStatus s;
     s.name = t.name;
     s.iceberg = t.sync.target;
     if (t.import) s.target = t.import->table;
     Result<iceberg::TableIdentifier> id = iceberg::TableIdentifier::Parse(t.sync.target);
-    if (!id.ok() || !catalog.TableExists(*id)) {
+    Result<bool> exists = id.ok() ? catalog->TableExists(*id) : Result<bool>(false);
+    if (!exists.ok()) {
+      s.error = exists.status().message();
       out.push_back(std::move(s));
       continue;
     }
-    Result<iceberg::Table> table = catalog.LoadTable(*id);
+    if (!*exists) {
+      out.push_back(std::move(s));
+      continue;
+    }
+    Result<iceberg::Table> table = catalog->LoadTable(*id);
     if (!table.ok()) {
       s.error = table.status().message();
       out.push_back(std::move(s));

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "core/temporal.h"
+#include "io/file_io.h"
 #include "iceberg/column_fill.h"
 #include "iceberg/table_metadata.h"
 #include "sync/parquet_file_sink.h"
@@ -26,6 +27,8 @@ void RemoveIfEmpty(const fs::path& dir) {
 }  // namespace
 
 Status CheckWritable(const std::string& dir) {
+  // Object storage: permissions show only on the first write, which fails the job cleanly.
+  if (io::HasRemoteScheme(dir)) return Status::OK();
   fs::path p = dir;
   std::error_code ec;
   while (!p.empty() && !fs::exists(p, ec)) p = p.parent_path();
@@ -48,12 +51,14 @@ Result<std::unique_ptr<DataFileStage>> DataFileStage::Open(DataFileStageOptions 
   s->job_id_ = iceberg::NewUuid();
   s->data_dir_ = options.table_dir + "/data";
   s->schema_ = options.schema;
-  std::error_code ec;
-  for (fs::path p = s->data_dir_; !p.empty() && !fs::exists(p, ec); p = p.parent_path()) {
-    s->created_dirs_.push_back(p.string());
+  if (!io::HasRemoteScheme(s->data_dir_)) {
+    std::error_code ec;
+    for (fs::path p = s->data_dir_; !p.empty() && !fs::exists(p, ec); p = p.parent_path()) {
+      s->created_dirs_.push_back(p.string());
+    }
+    fs::create_directories(s->data_dir_, ec);
+    if (ec) return IOError("cannot create {}: {}", s->data_dir_, ec.message());
   }
-  fs::create_directories(s->data_dir_, ec);
-  if (ec) return IOError("cannot create {}: {}", s->data_dir_, ec.message());
   ParquetSinkOptions so;
   so.compression = options.compression;
   // Memory: one row group per open file. Few files (unpartitioned) get large row groups,
@@ -123,6 +128,16 @@ Result<std::vector<iceberg::DataFile>> DataFileStage::Finish() { return writer_-
 DataFileStage::~DataFileStage() {
   if (keep_) return;
   writer_.reset();  // open files remove their temporary files themselves
+  if (io::HasRemoteScheme(data_dir_)) {
+    // No directories on object storage: the job's finished files are found by their prefix.
+    Result<std::vector<io::FileInfo>> files = io::ListAt(data_dir_);
+    if (!files.ok()) return;
+    for (const io::FileInfo& f : *files) {
+      const std::string name = f.location.substr(f.location.find_last_of('/') + 1);
+      if (name.rfind(job_id_ + "-", 0) == 0) (void)io::DeleteAt(f.location);
+    }
+    return;
+  }
   std::error_code ec;
   std::vector<fs::path> dirs;
   for (auto it = fs::recursive_directory_iterator(data_dir_, ec); !ec && it != fs::recursive_directory_iterator();

@@ -85,7 +85,9 @@ Status ValidateExportOptions(const ExportOptions& o) {
   if (!o.where.empty() && o.table.empty()) {
     return InvalidArgument("--where applies to --table; put the condition into the --query instead");
   }
-  if (o.warehouse.empty()) return InvalidArgument("--warehouse is required (a directory)");
+  if (o.warehouse.empty() && !o.catalog) {
+    return InvalidArgument("--warehouse is required (a directory or s3://bucket/prefix)");
+  }
   RETURN_IF_ERROR(iceberg::TableIdentifier::Parse(o.target).status().WithContext("--to"));
   static const char* kCodecs[] = {"zstd", "snappy", "gzip", "none"};
   if (std::find(std::begin(kCodecs), std::end(kCodecs), o.compression) == std::end(kCodecs)) {
@@ -122,21 +124,26 @@ Result<ExportResult> Export(const ExportOptions& options, ProgressReporter* prog
   phase.Set(JobPhase::kValidate);
   RETURN_IF_ERROR(ValidateExportOptions(options));
   ASSIGN_OR_RETURN(iceberg::TableIdentifier id, iceberg::TableIdentifier::Parse(options.target));
-  std::error_code ec;
-  const std::string warehouse = fs::absolute(options.warehouse, ec).lexically_normal().string();
-  iceberg::FilesystemCatalog catalog(warehouse);
-  const std::string table_dir = catalog.TableDir(id);
+  const std::shared_ptr<iceberg::Catalog> catalog = iceberg::CatalogOrWarehouse(options.catalog, options.warehouse);
+  const iceberg::TableRef ref(catalog, id);
+  std::optional<iceberg::Table> base;
+  ASSIGN_OR_RETURN(bool exists, catalog->TableExists(id));
+  if (exists) {
+    if (!options.replace) {
+      return AlreadyExists("table {} already exists in the {}; pass --replace to replace its contents "
+                           "(a new snapshot; older snapshots stay readable)",
+                           id.ToString(), catalog->Describe());
+    }
+    ASSIGN_OR_RETURN(base, catalog->LoadTable(id));
+  }
+  std::string table_dir;
+  if (base) {
+    table_dir = base->table_dir;
+  } else {
+    ASSIGN_OR_RETURN(table_dir, catalog->DefaultLocation(id));
+  }
   // Before connecting to the source: a warehouse that cannot be written fails fast.
   RETURN_IF_ERROR(CheckWritable(table_dir));
-  std::optional<iceberg::Table> base;
-  if (catalog.TableExists(id)) {
-    if (!options.replace) {
-      return AlreadyExists("table {} already exists in warehouse {}; pass --replace to replace its contents "
-                           "(a new snapshot; older snapshots stay readable)",
-                           id.ToString(), warehouse);
-    }
-    ASSIGN_OR_RETURN(base, catalog.LoadTable(id));
-  }
 
   // Source: connection, consistent read, schema.
   phase.Set(JobPhase::kSource);
@@ -236,10 +243,10 @@ Result<ExportResult> Export(const ExportOptions& options, ProgressReporter* prog
     // writer means re-applying on the winner's snapshot, not failing.
     change.schema = layout.schema;
     change.spec = layout.spec;
-    committed = iceberg::CommitSnapshot(table_dir, change);
+    committed = iceberg::CommitSnapshot(ref, change);
   } else {
     change.operation = iceberg::SnapshotOperation::kAppend;  // a new table's first rows
-    committed = iceberg::CreateTableWithSnapshot(table_dir, layout.schema, layout.spec, props, change);
+    committed = iceberg::CreateTableWithSnapshot(ref, layout.schema, layout.spec, props, change);
     if (!committed.ok() && committed.status().code() == ErrorCode::kAlreadyExists) {
       committed = AlreadyExists("table at {} was created by another writer while this job ran, and this job "
                                 "committed nothing; run it again with --replace to replace that table's contents",

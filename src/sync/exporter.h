@@ -21,10 +21,12 @@
 // one Export per configured table.
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "core/status.h"
+#include "iceberg/catalog.h"
 #include "sync/job_phase.h"
 #include "sync/progress.h"
 
@@ -35,8 +37,10 @@ struct ExportOptions {
   std::string table;      // [schema.]table in the source; optional with `query`
   std::string where;      // SQL predicate appended as WHERE (source dialect)
   std::string query;      // a whole SELECT instead of table/where
-  std::string warehouse;  // filesystem catalog root
-  std::string target;     // ns.table in the warehouse
+  std::string warehouse;  // where new tables' files go: a directory or s3:// prefix
+  // The catalog the table is registered in; null: the filesystem catalog at `warehouse`.
+  std::shared_ptr<iceberg::Catalog> catalog;
+  std::string target;     // ns.table in the catalog
   std::string partition_by;  // e.g. "day(order_date), bucket(16, customer_id)"; "" = none
   int64_t target_file_size = int64_t{128} << 20;
   std::string compression = "zstd";  // zstd | snappy | gzip | none

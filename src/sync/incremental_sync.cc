@@ -13,6 +13,7 @@
 #include "iceberg/delete_filter.h"
 #include "iceberg/filesystem_catalog.h"
 #include "iceberg/snapshot_producer.h"
+#include "io/file_io.h"
 #include "sync/data_file_stage.h"
 #include "sync/partitioned_writer.h"
 #include "sync/position_delete_writer.h"
@@ -31,7 +32,9 @@ const char* SyncModeName(SyncMode mode) { return mode == SyncMode::kMirror ? "mi
 Status ValidateSyncOptions(const SyncOptions& o) {
   if (o.source.empty()) return InvalidArgument("--source is required (e.g. sqlite:///path/shop.db)");
   if (o.table.empty()) return InvalidArgument("--table is required ([schema.]table in the source)");
-  if (o.warehouse.empty()) return InvalidArgument("--warehouse is required (a directory)");
+  if (o.warehouse.empty() && !o.catalog) {
+    return InvalidArgument("--warehouse is required (a directory or s3://bucket/prefix)");
+  }
   RETURN_IF_ERROR(iceberg::TableIdentifier::Parse(o.target).status().WithContext("--to"));
   if (!o.make_detection) {
     Result<std::unique_ptr<ChangeDetection>> detection = MakeChangeDetection(o.detect, o.detection);
@@ -94,7 +97,8 @@ class SyncJob {
   std::chrono::steady_clock::time_point start_;
 
   iceberg::TableIdentifier id_;
-  std::string warehouse_;
+  iceberg::TableRef ref_{std::string()};
+  std::string warehouse_;  // for the watermark mirror; empty: none
   std::string table_dir_;
   std::optional<iceberg::Table> base_;
   std::optional<StoredWatermark> previous_;
@@ -140,15 +144,24 @@ class SyncJob {
 
 Status SyncJob::OpenTable() {
   ASSIGN_OR_RETURN(id_, iceberg::TableIdentifier::Parse(o_.target));
-  std::error_code ec;
-  warehouse_ = fs::absolute(o_.warehouse, ec).lexically_normal().string();
-  iceberg::FilesystemCatalog catalog(warehouse_);
-  table_dir_ = catalog.TableDir(id_);
-  RETURN_IF_ERROR(CheckWritable(table_dir_));
-  if (catalog.TableExists(id_)) {
-    ASSIGN_OR_RETURN(base_, catalog.LoadTable(id_));
-    previous_ = FindWatermark(base_->metadata);
+  const std::shared_ptr<iceberg::Catalog> catalog = iceberg::CatalogOrWarehouse(o_.catalog, o_.warehouse);
+  ref_ = iceberg::TableRef(catalog, id_);
+  // The watermark mirror sits beside the tables when the warehouse is a place (a directory or
+  // an s3:// prefix); a REST catalog's warehouse may be just a name.
+  if (!o_.catalog || io::HasRemoteScheme(o_.warehouse) || std::filesystem::path(o_.warehouse).is_absolute()) {
+    std::error_code ec;
+    warehouse_ = io::HasRemoteScheme(o_.warehouse) ? o_.warehouse
+                                                    : fs::absolute(o_.warehouse, ec).lexically_normal().string();
   }
+  ASSIGN_OR_RETURN(bool exists, catalog->TableExists(id_));
+  if (exists) {
+    ASSIGN_OR_RETURN(base_, catalog->LoadTable(id_));
+    previous_ = FindWatermark(base_->metadata);
+    table_dir_ = base_->table_dir;
+  } else {
+    ASSIGN_OR_RETURN(table_dir_, catalog->DefaultLocation(id_));
+  }
+  RETURN_IF_ERROR(CheckWritable(table_dir_));
   return Status::OK();
 }
 
@@ -673,7 +686,7 @@ Result<SyncResult> SyncJob::Commit() {
   Result<iceberg::Table> committed = Status::OK();
   if (!base_) {
     change.set_properties["write.parquet.compression-codec"] = o_.compression == "none" ? "uncompressed" : o_.compression;
-    committed = iceberg::CreateTableWithSnapshot(table_dir_, layout_.schema, layout_.spec, change.set_properties, change);
+    committed = iceberg::CreateTableWithSnapshot(ref_, layout_.schema, layout_.spec, change.set_properties, change);
     if (!committed.ok() && committed.status().code() == ErrorCode::kAlreadyExists) {
       committed = Conflict("table {} was created by another writer while this sync ran; this sync committed nothing; "
                            "run it again",
@@ -693,7 +706,7 @@ Result<SyncResult> SyncJob::Commit() {
       }
       return Status::OK();
     };
-    committed = iceberg::CommitSnapshot(table_dir_, change);
+    committed = iceberg::CommitSnapshot(ref_, change);
   }
   if (!committed.ok()) return committed.status().WithContext("committing " + id_.ToString());
   stage_->Keep();
@@ -703,12 +716,12 @@ Result<SyncResult> SyncJob::Commit() {
   WatermarkRecord mirror{r.table, r.detect, r.mode, watermark, *r.snapshot_id,
                          r.inserted + r.updated + r.deleted, IsoNow()};
   // Only a mirror for people and tools: the commit above is what counts.
-  (void)WriteWatermarkMirror(warehouse_, mirror);
+  if (!warehouse_.empty()) (void)WriteWatermarkMirror(warehouse_, mirror);
   return r;
 }
 
 void SyncJob::RepairWatermarkMirror(const SyncResult& r) const {
-  if (!previous_ || !base_) return;
+  if (!previous_ || !base_ || warehouse_.empty()) return;
   if (MirroredSnapshotId(warehouse_, r.table) == previous_->snapshot_id) return;
   const iceberg::Snapshot* snapshot = base_->metadata.SnapshotById(previous_->snapshot_id);
   if (snapshot == nullptr) return;

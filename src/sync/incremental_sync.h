@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "iceberg/catalog.h"
 #include "iceberg/table_layout.h"
 #include "sync/detect/change_detection.h"
 #include "sync/job_phase.h"
@@ -46,7 +47,9 @@ inline constexpr const char* kChangeSeqColumn = "_change_seq";
 struct SyncOptions {
   std::string source;     // connection URL or ODBC string
   std::string table;      // [schema.]table in the source
-  std::string warehouse;  // filesystem catalog root
+  std::string warehouse;  // where new tables' files go: a directory or s3:// prefix
+  // The catalog the table is registered in; null: the filesystem catalog at `warehouse`.
+  std::shared_ptr<iceberg::Catalog> catalog;
   std::string target;     // ns.table
   std::string detect = "full";
   DetectionOptions detection;  // --lag, --on-null-cursor

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "io/file_io.h"
 #include "sync/batch_rows.h"
 
 namespace icesync::sync {
@@ -83,9 +84,11 @@ Result<PartitionedWriter::OpenFile*> PartitionedWriter::FileFor(const std::strin
   const std::string name = fmt::format("{}-{:05}.parquet", options_.job_id, next_sequence_++);
   const std::string rel = file.partition_path.empty() ? name : file.partition_path + "/" + name;
   const std::string local = options_.data_dir + "/" + rel;
-  std::error_code ec;
-  std::filesystem::create_directories(std::filesystem::path(local).parent_path(), ec);
-  if (ec) return IOError("cannot create directory for {}: {}", local, ec.message());
+  if (!io::HasRemoteScheme(local)) {  // object storage has no directories to make
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(local).parent_path(), ec);
+    if (ec) return IOError("cannot create directory for {}: {}", local, ec.message());
+  }
   ASSIGN_OR_RETURN(file.sink, open_sink_(local, options_.data_uri + "/" + rel));
   lru_.push_front(key);
   file.lru = lru_.begin();

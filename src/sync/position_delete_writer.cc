@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "io/file_io.h"
 #include "iceberg/delete_filter.h"
 #include "sync/parquet_file_sink.h"
 
@@ -53,9 +54,11 @@ Result<std::vector<iceberg::DataFile>> PositionDeleteWriter::Write() {
     const std::string rel = "data/" + (partition_path.empty() ? "" : partition_path + "/") + job_id_ + "-deletes-" +
                             std::to_string(n++) + ".parquet";
     const std::string local = table_dir_ + "/" + rel;
-    std::error_code ec;
-    std::filesystem::create_directories(std::filesystem::path(local).parent_path(), ec);
-    if (ec) return IOError("cannot create the directory for {}: {}", local, ec.message());
+    if (!io::HasRemoteScheme(local)) {  // object storage has no directories to make
+      std::error_code ec;
+      std::filesystem::create_directories(std::filesystem::path(local).parent_path(), ec);
+      if (ec) return IOError("cannot create the directory for {}: {}", local, ec.message());
+    }
     ASSIGN_OR_RETURN(std::unique_ptr<DataFileSink> sink, factory(local, local));
     RecordBatch batch(PositionDeleteSchema());
     // Sorted by file_path (the map's order), then by position.

@@ -80,11 +80,12 @@ Status CheckNoNewDeletes(const iceberg::Table& base, int64_t start, const std::s
 
 }  // namespace
 
-Result<CompactResult> Compact(const std::string& table_dir, const CompactOptions& options) {
+Result<CompactResult> Compact(const iceberg::TableRef& ref, const CompactOptions& options) {
   if (options.target_file_size <= 0) return InvalidArgument("--target-file-size must be positive");
   if (options.min_input_files < 1) return InvalidArgument("--min-input-files must be at least 1");
   CompactResult result;
-  ASSIGN_OR_RETURN(iceberg::Table table, iceberg::LoadTableDir(table_dir));
+  ASSIGN_OR_RETURN(iceberg::Table table, ref.Load());
+  const std::string& table_dir = table.table_dir;
   const iceberg::Snapshot* start = table.metadata.CurrentSnapshot();
   if (!start) return result;
   iceberg::ScanOptions scan_options;
@@ -168,7 +169,7 @@ Result<CompactResult> Compact(const std::string& table_dir, const CompactOptions
     return CheckNoNewDeletes(base, start_id, partitions);
   };
   change.summary_from_base = [](const iceberg::Table& base) { return WatermarkSummary(base.metadata); };
-  Result<iceberg::Table> committed = iceberg::CommitSnapshot(table_dir, change);
+  Result<iceberg::Table> committed = iceberg::CommitSnapshot(ref, change);
   if (!committed.ok()) return committed.status().WithContext(fmt::format("compacting {}", table_dir));
   stage->Keep();
   result.snapshot_id = committed->metadata.current_snapshot_id.value_or(0);

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "iceberg/catalog.h"
+#include "iceberg/table_ref.h"
 
 namespace icesync::sync::maintain {
 
@@ -45,7 +46,7 @@ struct ExpireResult {
 // Always kept besides the limits: snapshots named by refs (branches, tags) and every snapshot
 // from the current one back to the one carrying the sync watermark, so that sync's walk along
 // the chain still finds it.
-Result<ExpireResult> ExpireSnapshots(const std::string& table_dir, const ExpireOptions& options);
+Result<ExpireResult> ExpireSnapshots(const iceberg::TableRef& table, const ExpireOptions& options);
 
 // ---- orphan removal (orphan_removal.cc) ----
 struct OrphanOptions {
@@ -62,7 +63,7 @@ struct OrphanResult {
 // Deletes the files under the table's data/ and metadata/ directories that no snapshot of the
 // current metadata references (manifest lists, manifests, live data and delete files) and that are
 // older than the limit. Metadata files (*.metadata.json) and version-hint are never removed.
-Result<OrphanResult> RemoveOrphans(const std::string& table_dir, const OrphanOptions& options);
+Result<OrphanResult> RemoveOrphans(const iceberg::TableRef& table, const OrphanOptions& options);
 
 // ---- compaction (compaction.cc) ----
 struct CompactOptions {
@@ -82,7 +83,7 @@ struct CompactResult {
 
 // Rewrites the small data files of each partition, deletes applied, into files near the
 // target size, as one snapshot with operation `replace` (see compaction.cc).
-Result<CompactResult> Compact(const std::string& table_dir, const CompactOptions& options);
+Result<CompactResult> Compact(const iceberg::TableRef& table, const CompactOptions& options);
 
 // ---- shared ----
 // Counts of the current snapshot's live files.

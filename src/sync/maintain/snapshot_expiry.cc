@@ -48,12 +48,13 @@ std::set<int64_t> Expired(const iceberg::TableMetadata& m, const std::set<int64_
 
 }  // namespace
 
-Result<ExpireResult> ExpireSnapshots(const std::string& table_dir, const ExpireOptions& options) {
+Result<ExpireResult> ExpireSnapshots(const iceberg::TableRef& ref, const ExpireOptions& options) {
   if (options.retain_last < 1) {
     return InvalidArgument("--retain-last must be at least 1 (the current snapshot is always kept)");
   }
   ExpireResult result;
-  ASSIGN_OR_RETURN(iceberg::Table table, iceberg::LoadTableDir(table_dir));
+  ASSIGN_OR_RETURN(iceberg::Table table, ref.Load());
+  const std::string table_dir = table.table_dir;
   std::set<int64_t> expired = Expired(table.metadata, KeptSnapshots(table.metadata, options));
   iceberg::Table before = table;  // the version whose expired snapshots name the candidates
   // What the expired snapshots referenced (every entry). Read on each commit attempt, before
@@ -61,7 +62,7 @@ Result<ExpireResult> ExpireSnapshots(const std::string& table_dir, const ExpireO
   // the expiry while the table is unchanged, instead of after its snapshots are gone.
   ReferencedFiles gone;
   if (!expired.empty() && !options.dry_run) {
-    Result<iceberg::Table> committed = iceberg::CommitTable(table_dir, [&](const iceberg::Table& base) -> Result<iceberg::TableMetadata> {
+    Result<iceberg::Table> committed = ref.Commit([&](const iceberg::Table& base) -> Result<iceberg::TableMetadata> {
       before = base;
       expired = Expired(base.metadata, KeptSnapshots(base.metadata, options));
       ASSIGN_OR_RETURN(gone, CollectReferencedFiles(base, expired, false));
@@ -95,9 +96,7 @@ Result<ExpireResult> ExpireSnapshots(const std::string& table_dir, const ExpireO
   result.files_deleted = static_cast<int64_t>(to_delete.size());
   if (options.dry_run) {
     for (const std::string& p : to_delete) {
-      std::error_code ec;
-      const auto size = std::filesystem::file_size(p, ec);
-      if (!ec) result.bytes_freed += static_cast<int64_t>(size);
+      if (Result<uint64_t> size = FileSize(p); size.ok()) result.bytes_freed += static_cast<int64_t>(*size);
     }
     return result;
   }

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "io/file_io.h"
 #include "sync/maintain/maintain.h"
 
 namespace icesync::sync::maintain {
@@ -9,10 +10,23 @@ namespace icesync::sync::maintain {
 namespace fs = std::filesystem;
 
 std::string NormalPath(const std::string& path) {
+  if (io::HasRemoteScheme(path)) return path;  // object keys are names, not paths to resolve
   std::error_code ec;
   fs::path abs = fs::absolute(path, ec);
   if (ec) abs = path;
   return abs.lexically_normal().string();
+}
+
+Result<uint64_t> FileSize(const std::string& location) {
+  if (!io::HasRemoteScheme(location)) {
+    std::error_code ec;
+    const auto size = fs::file_size(location, ec);
+    if (ec) return NotFound("{}: {}", location, ec.message());
+    return static_cast<uint64_t>(size);
+  }
+  ASSIGN_OR_RETURN(io::FileIO * fio, io::ForLocation(location));
+  ASSIGN_OR_RETURN(std::unique_ptr<io::InputFile> in, fio->OpenInput(location));
+  return in->size();
 }
 
 Result<ReferencedFiles> CollectReferencedFiles(const iceberg::Table& table, const std::set<int64_t>& snapshot_ids,
@@ -48,14 +62,14 @@ Result<int64_t> DeleteTableFiles(const iceberg::Table& table, const std::vector<
     if (!p.starts_with(root)) {
       return InvalidArgument("table {}: refusing to delete {}: it is outside the table directory", table.table_dir, p);
     }
-    std::error_code ec;
-    const auto size = fs::file_size(p, ec);
-    if (ec) continue;  // already gone (an earlier, interrupted run)
-    if (!fs::remove(p, ec) && ec) {
+    Result<uint64_t> size = FileSize(p);
+    if (!size.ok()) continue;  // already gone (an earlier, interrupted run)
+    Status st = io::DeleteAt(p);
+    if (!st.ok()) {
       return IOError("table {}: cannot delete {}: {} (check permissions; nothing references it any more)",
-                     table.table_dir, p, ec.message());
+                     table.table_dir, p, st.message());
     }
-    freed += static_cast<int64_t>(size);
+    freed += static_cast<int64_t>(*size);
   }
   return freed;
 }

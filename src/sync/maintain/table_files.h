@@ -12,8 +12,10 @@
 namespace icesync::sync::maintain {
 
 // Normalised absolute form of a local path, so paths from metadata and from a directory walk
-// compare equal.
+// compare equal (object-store locations are returned as they are).
 std::string NormalPath(const std::string& path);
+// A file's size in bytes, local or on object storage; NotFound when it is gone.
+Result<uint64_t> FileSize(const std::string& location);
 
 struct ReferencedFiles {
   std::set<std::string> manifest_lists;

@@ -1,4 +1,4 @@
-#include "iceberg/file_io.h"
+#include "iceberg/table_file_mapper.h"
 
 #include <cctype>
 #include <filesystem>
@@ -20,27 +20,14 @@ bool SameDirectory(const std::string& a, const std::string& b) {
 }
 }  // namespace
 
-std::string StripFileScheme(std::string_view uri) {
-  if (uri.starts_with("file://")) return std::string(uri.substr(7));
-  if (uri.starts_with("file:")) return std::string(uri.substr(5));
-  return std::string(uri);
-}
-
-bool HasRemoteScheme(std::string_view uri) {
-  size_t colon = uri.find("://");
-  if (colon == std::string_view::npos || colon == 0) return false;
-  for (char c : uri.substr(0, colon)) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.') return false;
-  }
-  return !uri.starts_with("file:");
-}
-
 TableFileMapper::TableFileMapper(std::string table_location, std::string table_dir, bool allow_moved_paths)
     : location_(TrimTrailingSlashes(std::move(table_location))),
       table_dir_(TrimTrailingSlashes(std::move(table_dir))),
       allow_moved_paths_(allow_moved_paths) {
-  location_is_local_dir_ = !HasRemoteScheme(location_) && StripFileScheme(location_).starts_with("/") &&
-                           SameDirectory(StripFileScheme(location_), table_dir_);
+  // An object-store table is read where it lives: its location is its root.
+  location_is_local_dir_ = location_ == table_dir_ ||
+                           (!HasRemoteScheme(location_) && StripFileScheme(location_).starts_with("/") &&
+                            SameDirectory(StripFileScheme(location_), table_dir_));
 }
 
 // True when `path` stays strictly inside `root` once its "." and ".." components are resolved

@@ -11,13 +11,12 @@
 #include <string_view>
 
 #include "core/status.h"
+#include "io/file_io.h"
 
 namespace icesync::iceberg {
 
-// Strips a local-file scheme: "file:///a/b" and "file:/a/b" -> "/a/b"; other strings unchanged.
-std::string StripFileScheme(std::string_view uri);
-// True for "s3://...", "gs://...", "hdfs://..." etc. ("file:" URIs are local).
-bool HasRemoteScheme(std::string_view uri);
+using io::HasRemoteScheme;
+using io::StripFileScheme;
 
 class TableFileMapper {
  public:
