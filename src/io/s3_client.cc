@@ -41,6 +41,7 @@ Result<HttpResponse> S3Client::Send(S3Request request) {
     http.headers.emplace_back("Content-Type", "application/octet-stream");
   }
   http.body = std::move(request.body);
+  http.fresh_connection = request.fresh_connection;
   if (!config_.credentials.empty()) {
     http.aws_sigv4 = "aws:amz:" + config_.region + ":s3";
     http.aws_access_key = config_.credentials.access_key_id;

@@ -32,6 +32,8 @@ struct S3Request {
   std::vector<std::pair<std::string, std::string>> query;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // A new connection for a request that must not be re-sent (HttpRequest::fresh_connection).
+  bool fresh_connection = false;
 };
 
 class S3Client {

@@ -97,9 +97,11 @@ Result<bool> S3FileIO::SupportsExclusiveCreate(const std::string& location) {
   return supported;
 }
 
-Result<bool> S3FileIO::ProbeExclusiveCreate(const S3Location& dir) {
-  S3Location probe = dir;
-  if (!probe.key.empty() && probe.key.back() != '/') probe.key += '/';
+Result<bool> S3FileIO::ProbeExclusiveCreate(const S3Location& location) {
+  // Beside the location (its "directory"): a file location ("…/metadata/v3.metadata.json") and a
+  // prefix ("…/metadata/") both probe in …/metadata/, where the caller is about to write.
+  S3Location probe = location;
+  probe.key.erase(probe.key.rfind('/') == std::string::npos ? 0 : probe.key.rfind('/') + 1);
   probe.key += ProbeName();
   const std::string name = probe.ToString();
   auto put = [&]() {

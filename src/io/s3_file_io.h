@@ -48,9 +48,10 @@ class S3FileIO : public FileIO {
   // HttpClient's retry met our own object, so the write succeeded.
   Status WriteNew(const std::string& location, std::string_view contents) override;
   Status WriteReplace(const std::string& location, std::string_view contents) override;
-  // Probes the bucket once (cached by bucket): PUTs "<location>/.icesync-probe-<random>" (so
-  // pass a prefix the caller may write: the warehouse or the table location) twice with
-  // If-None-Match: *; true when the second answers 412; the probe is deleted.
+  // Probes the bucket once (cached by bucket): PUTs ".icesync-probe-<random>" beside `location`
+  // (in the folder of the file about to be written: "…/metadata/" for "…/metadata/v3.metadata.json"
+  // or for "…/metadata/") twice with If-None-Match: *; true when the second answers 412; the
+  // probe is deleted.
   Result<bool> SupportsExclusiveCreate(const std::string& location) override;
   Result<bool> Exists(const std::string& location) override;
   Status Delete(const std::string& location) override;
@@ -61,7 +62,7 @@ class S3FileIO : public FileIO {
   const S3Config& config() const { return client_.config(); }
 
  private:
-  Result<bool> ProbeExclusiveCreate(const S3Location& dir);
+  Result<bool> ProbeExclusiveCreate(const S3Location& location);
 
   S3Client client_;
   const S3FileIOOptions options_;

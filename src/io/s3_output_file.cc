@@ -99,7 +99,10 @@ Status S3OutputFile::Complete() {
   ASSIGN_OR_RETURN(HttpResponse r, client_->Send({.method = "POST", .bucket = location_.bucket, .key = location_.key,
                                                   .query = {{"uploadId", upload_id_}},
                                                   .headers = {{"Content-Type", "application/xml"}},
-                                                  .body = std::move(xml)}));
+                                                  .body = std::move(xml),
+                                                  // Re-sent by libcurl after it landed, it would
+                                                  // answer NoSuchUpload for a finished object.
+                                                  .fresh_connection = true}));
   // S3 may answer 200 and still fail: the error is then in the body.
   if (r.status != 200 || !s3xml::Elements(r.body, "Error").empty()) {
     if (r.status == 200) r.status = 500;

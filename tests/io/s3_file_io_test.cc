@@ -348,7 +348,7 @@ TEST_F(S3FileIOTest, NotFoundNamesTheObjectOrTheBucket) {
 
 TEST_F(S3FileIOTest, S3rverHasNoExclusiveCreate) {
   S3FileIO io(server_->Config());
-  Result<bool> supported = io.SupportsExclusiveCreate(Dir());
+  Result<bool> supported = io.SupportsExclusiveCreate(Loc("metadata/v1.metadata.json"));
   ASSERT_TRUE(supported.ok()) << supported.status().ToString();
   EXPECT_FALSE(*supported);
   EXPECT_TRUE(io.List(Dir())->empty());  // the probe is gone
@@ -356,7 +356,8 @@ TEST_F(S3FileIOTest, S3rverHasNoExclusiveCreate) {
 
 TEST_F(S3FileIOTest, StrictProxyHasExclusiveCreateAndASecondWriteNewIsAlreadyExists) {
   S3FileIO io(server_->Config(/*strict=*/true));
-  Result<bool> supported = io.SupportsExclusiveCreate(Loc("metadata"));
+  // As the filesystem catalog asks: for the file it is about to create.
+  Result<bool> supported = io.SupportsExclusiveCreate(Loc("metadata/v2.metadata.json"));
   ASSERT_TRUE(supported.ok()) << supported.status().ToString();
   EXPECT_TRUE(*supported);
   EXPECT_TRUE(io.List(Dir())->empty());  // the probe is gone
