@@ -61,6 +61,9 @@ Result<HttpResponse> HttpClient::SendOnce(const HttpRequest& req) {
   HttpResponse response;
   curl_easy_setopt(c, CURLOPT_URL, req.url.c_str());
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  // The path is sent as built: libcurl would otherwise squash "/./" and "/../", which are
+  // ordinary characters of an S3 key ("a/../b" is its own object).
+  curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
   // A stalled transfer (under 1 byte/s for 60 s) fails and is retried; large bodies may take long.
   curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
