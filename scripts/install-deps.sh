@@ -64,7 +64,7 @@ register_driver "FreeTDS" "$ODBC_LIB/libtdsodbc.so"
 
 # npm test readers (exact versions from package-lock.json).
 if [ ! -d node_modules/@duckdb/node-api ] || [ ! -d node_modules/hyparquet ] || [ ! -d node_modules/icebird ] \
-   || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+   || [ ! -d node_modules/s3rver ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "install-deps: installing npm test readers (npm ci)"
   npm ci --no-audit --no-fund --loglevel=error
 fi

@@ -350,6 +350,15 @@ Status RestCatalog::EnsureNamespace(const std::vector<std::string>& ns) {
 
 Result<std::string> RestCatalog::DefaultLocation(const TableIdentifier& id) const {
   ASSIGN_OR_RETURN(bool ns_exists, NamespaceExists(id.ns));
+  auto w = config_.find("warehouse");
+  const bool warehouse_is_place = w != config_.end() && w->second.find('/') != std::string::npos;
+  if (!ns_exists && !warehouse_is_place) {
+    // A job that creates a table writes its first data files before the table exists, so it
+    // needs the location now; only the server knows it, and only inside a namespace. The
+    // namespace is created here, as CreateTable would create it moments later.
+    RETURN_IF_ERROR(const_cast<RestCatalog*>(this)->EnsureNamespace(id.ns));
+    ns_exists = true;
+  }
   if (ns_exists) {
     // The server decides where a table lives (a namespace's location property, its warehouse
     // layout): a staged create persists nothing and reports the location it would use.
@@ -368,8 +377,7 @@ Result<std::string> RestCatalog::DefaultLocation(const TableIdentifier& id) cons
     }
   }
   // No namespace yet (CreateTable will create it): the warehouse the configuration names.
-  auto w = config_.find("warehouse");
-  if (w != config_.end() && w->second.find('/') != std::string::npos) {
+  if (warehouse_is_place) {
     std::string loc = w->second;
     while (!loc.empty() && loc.back() == '/') loc.pop_back();
     for (const auto& n : id.ns) loc += "/" + n;
