@@ -153,11 +153,12 @@ TEST_F(RestCatalogTest, NamespacesNestedAndCreatedWithTheTable) {
 }
 
 TEST_F(RestCatalogTest, CreateLoadListDrop) {
-  // The namespace does not exist and the configuration names no warehouse location.
-  EXPECT_EQ(catalog_->DefaultLocation(Id("s.orders")).status().code(), ErrorCode::kNotFound);
-  ASSERT_TRUE(catalog_->CreateNamespace({"s"}).ok());
-  // The server decides (a staged create persists nothing).
+  // The namespace does not exist and the configuration names no warehouse location: asking
+  // where a table would live creates the namespace (a sync needs the location before the
+  // table exists), and the server decides (a staged create persists nothing).
+  EXPECT_FALSE(catalog_->NamespaceExists({"s"}).value());
   EXPECT_EQ(catalog_->DefaultLocation(Id("s.orders")).value(), (wh_.path() / "s" / "orders").string());
+  EXPECT_TRUE(catalog_->NamespaceExists({"s"}).value());
   EXPECT_FALSE(catalog_->TableExists(Id("s.orders")).value());
 
   TableMetadata created;

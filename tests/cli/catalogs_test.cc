@@ -87,6 +87,8 @@ struct CatalogCase {
   std::function<void(const TempDir& dir, std::string* flags, std::string* env, std::string* icebird_env)> setup;
 };
 
+void PrintTo(const CatalogCase& c, std::ostream* os) { *os << c.name; }
+
 class CatalogsTest : public ::testing::TestWithParam<CatalogCase> {
  protected:
   void SetUp() override {
@@ -279,6 +281,35 @@ TEST(CatalogsOnS3Test, FilesystemCatalogOnS3WithoutConditionalWritesIsRefused) {
   Result<std::vector<io::FileInfo>> files = fio.List(wh);
   ASSERT_TRUE(files.ok()) << files.status().ToString();
   EXPECT_TRUE(files->empty()) << files->size() << " objects left, e.g. " << (files->empty() ? "" : (*files)[0].location);
+}
+
+// Secrets of the new places never show: a wrong S3 secret key (refused by the strict proxy's
+// signature check) and a wrong REST client secret give clear errors without them.
+TEST(CatalogsSecretsTest, WrongS3SecretAndRestCredentialAreNotEchoed) {
+  REQUIRE_S3_SERVER(s3);
+  TempDir dir;
+  const std::string db = dir.file("src.db");
+  Sqlite(db, "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT); INSERT INTO t VALUES (1, 'a')");
+  const std::string source = "--source " + ShellQuote("sqlite://" + db) + " --table t --to ns.t";
+  const std::string s3_secret = "Wr0ng-S3-Secret-Zq7";
+  CommandResult r = Icesync("export " + source + " --warehouse " + ShellQuote(s3->Location(dir.path().filename().string())),
+                            std::string("AWS_ACCESS_KEY_ID=") + s3->kAccessKey + " AWS_SECRET_ACCESS_KEY=" + s3_secret +
+                                " AWS_REGION=us-east-1 AWS_SESSION_TOKEN=" + s3->kSessionToken +
+                                " AWS_ENDPOINT_URL=" + ShellQuote(s3->strict_endpoint()));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("AWS_SECRET_ACCESS_KEY"), std::string::npos) << r.err;  // the fix names the variable
+  EXPECT_EQ((r.out + r.err).find(s3_secret), std::string::npos) << r.err;
+
+  RestServerOptions o;
+  o.warehouse = dir.file("rest-wh");
+  RestServer rest(o);
+  ASSERT_TRUE(rest.error().empty()) << rest.error();
+  const std::string rest_secret = "Wr0ng-Rest-Secret-Zq7";
+  CommandResult bad = Icesync("export " + source + " --catalog " + ShellQuote("rest:" + rest.uri()),
+                              "ICESYNC_REST_CREDENTIAL=" + ShellQuote(o.client_id + ":" + rest_secret));
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.err.find("401"), std::string::npos) << bad.err;
+  EXPECT_EQ((bad.out + bad.err).find(rest_secret), std::string::npos) << bad.err;
 }
 
 INSTANTIATE_TEST_SUITE_P(Catalogs, CatalogsTest,
