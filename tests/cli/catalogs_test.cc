@@ -163,7 +163,7 @@ TEST_P(CatalogsTest, SyncImportMaintainRoundTrip) {
 
   // maintain: compaction rewrites the files with deletes into one and commits through the
   // catalog; expiry keeps the last snapshot; rows stay the same.
-  CommandResult m = Run("maintain shop.items --compact --min-input-files 2 --expire-snapshots --older-than 0s --json");
+  CommandResult m = Run("maintain shop.items --compact --min-input-files 2 --expire-snapshots --remove-orphans --older-than 0s --json");
   nlohmann::json mj = nlohmann::json::parse(m.out, nullptr, false);
   ASSERT_FALSE(mj.is_discarded()) << m.out;
   EXPECT_GT(mj["rewritten_data_files"].get<int>(), 0) << m.out;
@@ -281,6 +281,41 @@ TEST(CatalogsOnS3Test, FilesystemCatalogOnS3WithoutConditionalWritesIsRefused) {
   Result<std::vector<io::FileInfo>> files = fio.List(wh);
   ASSERT_TRUE(files.ok()) << files.status().ToString();
   EXPECT_TRUE(files->empty()) << files->size() << " objects left, e.g. " << (files->empty() ? "" : (*files)[0].location);
+}
+
+// sync.yaml's catalog: key: `icesync run` syncs and imports through the SQL catalog, and
+// `status -c` reads the tables back from it.
+TEST(CatalogsPipelineTest, RunWithACatalogKey) {
+  TempDir dir;
+  const std::string src = dir.file("src.db"), dst = dir.file("dst.db");
+  Sqlite(src, "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT); "
+              "INSERT INTO items VALUES (1, 'a'), (2, 'b'), (3, 'c')");
+  const std::string config = dir.file("sync.yaml");
+  icesync::testing::WriteFile(config,
+                              "warehouse: ./lake\n"
+                              "catalog: sql:sqlite://" + dir.file("catalog.db") + "\n"
+                              "connections:\n"
+                              "  src: sqlite://" + src + "\n"
+                              "  dst: sqlite://" + dst + "\n"
+                              "tables:\n"
+                              "  - name: items\n"
+                              "    source: {connection: src, table: items}\n"
+                              "    iceberg: shop.items\n"
+                              "    import: {connection: dst, table: items, strategy: upsert, create: true}\n");
+  CommandResult run = Icesync("run -c " + ShellQuote(config) + " --json");
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_EQ(SqliteRows(dst, "items"), SqliteRows(src, "items"));
+  // Registered in the catalog, files under the warehouse next to the file.
+  CommandResult rows = RunCommand("sqlite3 " + ShellQuote(dir.file("catalog.db")) +
+                                  " \"SELECT table_namespace, table_name, metadata_location FROM iceberg_tables\"");
+  EXPECT_NE(rows.out.find("shop|items|" + dir.file("lake") + "/shop/items/metadata/"), std::string::npos) << rows.out;
+  CommandResult status = Icesync("status -c " + ShellQuote(config) + " --json");
+  ASSERT_EQ(status.exit_code, 0) << status.err;
+  EXPECT_NE(status.out.find("\"exists\":true"), std::string::npos) << status.out;
+  CommandResult scan = Icesync("scan shop.items --warehouse " + ShellQuote(dir.file("lake")) + " --catalog " +
+                               ShellQuote("sql:sqlite://" + dir.file("catalog.db")));
+  ASSERT_EQ(scan.exit_code, 0) << scan.err;
+  EXPECT_EQ(JsonLines(scan.out), SqliteRows(src, "items"));
 }
 
 // Secrets of the new places never show: a wrong S3 secret key (refused by the strict proxy's
