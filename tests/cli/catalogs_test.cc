@@ -4,7 +4,8 @@
 // rows are compared with the SQLite source (or target) row by row, and icebird reads the table
 // from the metadata file the catalog names.
 //
-// Catalogs: the filesystem warehouse (the baseline), the SQL catalog on a SQLite file, and the
+// Catalogs: the filesystem warehouse (the baseline), the SQL catalog on a SQLite file (and on
+// the test PostgreSQL with the warehouse in s3://), and the
 // REST catalog (against tests/testing/rest_catalog_server.mjs, a stand-in written from the
 // spec: no REST catalog server can be installed here), and on s3:// (see below).
 #include <gtest/gtest.h>
@@ -18,6 +19,7 @@
 
 #include "testing/export_support.h"
 #include "io/s3_file_io.h"
+#include "testing/postgres_server.h"
 #include "testing/rest_server.h"
 #include "testing/s3_server.h"
 #include "testing/test_util.h"
@@ -255,6 +257,22 @@ CatalogCase SqlOnS3() {
           }};
 }
 
+CatalogCase SqlOnPostgresS3() {
+  return {"sql_postgres_s3", [](const TempDir& dir, std::string* flags, std::string* env, std::string* icebird_env) {
+            REQUIRE_S3_SERVER(s3);
+            std::string error;
+            icesync::testing::PostgresServer* pg = icesync::testing::PostgresServer::Shared(&error);
+            ASSERT_NE(pg, nullptr) << error;
+            // The catalog's password travels as password_env (set in this process's environment,
+            // inherited by icesync), never in the URL.
+            const std::string url = pg->FreshDatabase("icesync_catalogs");
+            *flags = "--warehouse " + ShellQuote(s3->Location(dir.path().filename().string() + "/pgwh")) +
+                     " --catalog " + ShellQuote("sql:" + url);
+            *env = S3Env(*s3, false);
+            *icebird_env = "ICEBIRD_S3_ENDPOINT=" + ShellQuote(s3->endpoint());
+          }};
+}
+
 CatalogCase FilesystemOnS3() {
   return {"filesystem_s3", [](const TempDir& dir, std::string* flags, std::string* env, std::string* icebird_env) {
             REQUIRE_S3_SERVER(s3);
@@ -348,7 +366,8 @@ TEST(CatalogsSecretsTest, WrongS3SecretAndRestCredentialAreNotEchoed) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Catalogs, CatalogsTest,
-                         ::testing::Values(Filesystem(), SqlOnSqlite(), Rest(), SqlOnS3(), FilesystemOnS3()),
+                         ::testing::Values(Filesystem(), SqlOnSqlite(), Rest(), SqlOnS3(), SqlOnPostgresS3(),
+                                           FilesystemOnS3()),
                          [](const ::testing::TestParamInfo<CatalogCase>& info) { return info.param.name; });
 
 }  // namespace
