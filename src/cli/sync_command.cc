@@ -60,6 +60,8 @@ constexpr const char* kSyncHelp =
     "      --to shop.orders --detect timestamp:updated_at --lag 2m --detect-deletes\n"
     "  icesync sync --source \"Driver={ODBC Driver 18 for SQL Server};Server=sql1;UID=etl;PWD_ENV=SQLPWD\" \\\n"
     "      --table Sales.Orders --warehouse ./lake --to sales.orders --detect rowversion:RowVer --json\n"
+    "  icesync sync --source sqlite:///data/shop.db --table orders --to shop.orders \\\n"
+    "      --catalog rest:https://polaris.example.com/api/catalog --warehouse analytics\n"
     "  icesync status --warehouse ./lake shop.orders\n"
     "\n"
     "Exit codes: 0 ok or unchanged, 2 usage, 3 source/database error, 4 commit conflict (another\n"

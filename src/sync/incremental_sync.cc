@@ -147,8 +147,8 @@ Status SyncJob::OpenTable() {
   const std::shared_ptr<iceberg::Catalog> catalog = iceberg::CatalogOrWarehouse(o_.catalog, o_.warehouse);
   ref_ = iceberg::TableRef(catalog, id_);
   // The watermark mirror sits beside the tables when the warehouse is a place (a directory or
-  // an s3:// prefix); a REST catalog's warehouse may be just a name.
-  if (!o_.catalog || io::HasRemoteScheme(o_.warehouse) || std::filesystem::path(o_.warehouse).is_absolute()) {
+  // an s3:// prefix); a REST catalog's warehouse may be just a name ("analytics").
+  if (!o_.catalog || io::HasRemoteScheme(o_.warehouse) || o_.warehouse.find('/') != std::string::npos) {
     std::error_code ec;
     warehouse_ = io::HasRemoteScheme(o_.warehouse) ? o_.warehouse
                                                     : fs::absolute(o_.warehouse, ec).lexically_normal().string();
