@@ -80,12 +80,27 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& url_or_o
 
 Connection::~Connection() {
   if (connected_) {
-    if (in_transaction_) SQLEndTran(SQL_HANDLE_DBC, dbc_.get(), SQL_ROLLBACK);
+    if (in_transaction_) (void)EndTransaction(SQL_ROLLBACK);
     SQLDisconnect(dbc_.get());
   }
 }
 
 Result<OdbcHandle> Connection::NewStatement() const { return OdbcHandle::Allocate(SQL_HANDLE_STMT, dbc_.get()); }
+
+// The statement of Execute, QueryText and ExecuteCount, whose results are small and read whole.
+// On SQLite it gets a static cursor, which sqliteodbc runs to completion when it executes: in
+// step mode (StepAPI=1) the driver runs a statement it takes for a query (one starting with
+// SELECT, PRAGMA, WITH or EXPLAIN, so also WITH ... INSERT) only as far as its rows are fetched,
+// and Execute fetches none. Such statements also leave a streaming extract on the same
+// connection alone: the driver steps one statement at a time and buffers the others.
+Result<OdbcHandle> Connection::NewBufferedStatement() const {
+  ASSIGN_OR_RETURN(OdbcHandle stmt, NewStatement());
+  if (dialect_ && dialect_->kind() == DialectKind::kSqlite &&
+      !SQL_SUCCEEDED(SQLSetStmtAttr(stmt.get(), SQL_ATTR_CURSOR_TYPE, reinterpret_cast<SQLPOINTER>(SQL_CURSOR_STATIC), 0))) {
+    return StatementError(stmt, "setting a static cursor");
+  }
+  return stmt;
+}
 
 Status Connection::StatementError(const OdbcHandle& stmt, const std::string& what) const {
   return OdbcError(SQL_HANDLE_STMT, stmt.get(), what, conn_str_.password);
@@ -96,7 +111,7 @@ Status Connection::ConnectionError(const std::string& what) const {
 }
 
 Status Connection::Execute(const std::string& sql) const {
-  ASSIGN_OR_RETURN(OdbcHandle stmt, NewStatement());
+  ASSIGN_OR_RETURN(OdbcHandle stmt, NewBufferedStatement());
   SQLRETURN rc = SQLExecDirect(stmt.get(), reinterpret_cast<SQLCHAR*>(const_cast<char*>(sql.c_str())), SQL_NTS);
   if (rc == SQL_NO_DATA || SQL_SUCCEEDED(rc)) return Status::OK();
   return StatementError(stmt, "running " + sql);
@@ -120,7 +135,7 @@ Status Connection::ExecuteBound(const OdbcHandle& stmt, const std::string& sql, 
 }
 
 Result<int64_t> Connection::ExecuteCount(const std::string& sql, const std::vector<std::string>& params) const {
-  ASSIGN_OR_RETURN(OdbcHandle stmt, NewStatement());
+  ASSIGN_OR_RETURN(OdbcHandle stmt, NewBufferedStatement());
   std::vector<SQLLEN> lengths;
   RETURN_IF_ERROR(ExecuteBound(stmt, sql, params, lengths));
   SQLLEN count = 0;
@@ -129,7 +144,7 @@ Result<int64_t> Connection::ExecuteCount(const std::string& sql, const std::vect
 }
 
 Result<std::vector<TextRow>> Connection::QueryText(const std::string& sql, const std::vector<std::string>& params) const {
-  ASSIGN_OR_RETURN(OdbcHandle stmt, NewStatement());
+  ASSIGN_OR_RETURN(OdbcHandle stmt, NewBufferedStatement());
   std::vector<SQLLEN> lengths;
   RETURN_IF_ERROR(ExecuteBound(stmt, sql, params, lengths));
   SQLRETURN rc;
@@ -171,8 +186,16 @@ Result<int64_t> Connection::QueryInt64(const std::string& sql) const {
   return static_cast<int64_t>(std::strtoll(rows[0][0]->c_str(), nullptr, 10));
 }
 
-Status Connection::Begin() {
+Status Connection::Begin(TransactionMode mode) {
   if (in_transaction_) return Internal("Begin() inside a transaction");
+  if (mode == TransactionMode::kReadOnly && dialect_->kind() == DialectKind::kSqlite) {
+    RETURN_IF_ERROR(Execute("BEGIN"));
+    in_transaction_ = sql_transaction_ = true;
+    // The first read starts SQLite's read transaction: from here until Rollback() the
+    // connection sees this state of the database (WAL: this snapshot; rollback journal: the
+    // shared lock keeps writers from committing).
+    return QueryInt64("SELECT count(*) FROM sqlite_master").status();
+  }
   RETURN_IF_ERROR(CheckOdbc(SQLSetConnectAttr(dbc_.get(), SQL_ATTR_AUTOCOMMIT, reinterpret_cast<SQLPOINTER>(SQL_AUTOCOMMIT_OFF), 0),
                             SQL_HANDLE_DBC, dbc_.get(), "starting a transaction", conn_str_.password));
   in_transaction_ = true;
@@ -182,6 +205,10 @@ Status Connection::Begin() {
 Status Connection::EndTransaction(SQLSMALLINT completion) {
   if (!in_transaction_) return Internal("Commit/Rollback without Begin()");
   in_transaction_ = false;
+  if (sql_transaction_) {
+    sql_transaction_ = false;
+    return Execute(completion == SQL_COMMIT ? "COMMIT" : "ROLLBACK");
+  }
   Status st = CheckOdbc(SQLEndTran(SQL_HANDLE_DBC, dbc_.get(), completion), SQL_HANDLE_DBC, dbc_.get(),
                         completion == SQL_COMMIT ? "committing" : "rolling back", conn_str_.password);
   SQLSetConnectAttr(dbc_.get(), SQL_ATTR_AUTOCOMMIT, reinterpret_cast<SQLPOINTER>(SQL_AUTOCOMMIT_ON), 0);

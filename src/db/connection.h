@@ -1,7 +1,7 @@
 #pragma once
 // An open ODBC connection with its dialect. Transactions are the caller's: Begin() turns
 // autocommit off until Commit() or Rollback(), so a load, a merge and a watermark update can
-// commit atomically.
+// commit atomically; Begin(TransactionMode::kReadOnly) opens a source's consistent read.
 #include <memory>
 #include <optional>
 #include <string>
@@ -19,6 +19,13 @@ struct ConnectOptions {
   // connecting, as BCP requires. Ignored for other drivers.
   bool enable_bulk_copy = true;
 };
+
+// What a transaction is for. They differ on SQLite only: a read-only transaction is opened
+// with SQL BEGIN while sqliteodbc stays in autocommit mode, because the driver streams a
+// SELECT (step mode: one sqlite3_step per fetched row) only when it has not begun a
+// transaction itself; after SQL_AUTOCOMMIT_OFF it reads every row of a result into memory at
+// execution. SQLite's transaction is the same either way (deferred, serializable).
+enum class TransactionMode { kReadWrite, kReadOnly };
 
 // One row of a text query; nullopt for SQL NULL.
 using TextRow = std::vector<std::optional<std::string>>;
@@ -52,7 +59,9 @@ class Connection {
   // The first column of the first row as an integer (COUNT(*)).
   Result<int64_t> QueryInt64(const std::string& sql) const;
 
-  Status Begin();
+  // kReadOnly on SQLite also takes the read snapshot at once (a deferred BEGIN would take it
+  // at the first read), so catalog queries, counts and rows all see the state of this call.
+  Status Begin(TransactionMode mode = TransactionMode::kReadWrite);
   Status Commit();
   Status Rollback();
   bool in_transaction() const { return in_transaction_; }
@@ -64,6 +73,7 @@ class Connection {
  private:
   Connection() = default;
   Status EndTransaction(SQLSMALLINT completion);
+  Result<OdbcHandle> NewBufferedStatement() const;
   Status ExecuteBound(const OdbcHandle& stmt, const std::string& sql, const std::vector<std::string>& params,
                       std::vector<SQLLEN>& lengths) const;
 
@@ -71,6 +81,7 @@ class Connection {
   OdbcHandle dbc_;
   bool connected_ = false;
   bool in_transaction_ = false;
+  bool sql_transaction_ = false;  // begun with SQL BEGIN (see TransactionMode), ended in SQL
   bool bulk_copy_enabled_ = false;
   ConnectionString conn_str_;
   std::string dbms_name_;

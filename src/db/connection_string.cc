@@ -149,7 +149,8 @@ std::string DriverPath(const char* library) { return std::string(kOdbcDriverDir)
 
 // Maps a URL onto driver attributes. Driver tuning that the extractor relies on is set here:
 // psqlODBC must fetch through a cursor (else it buffers the whole result in client memory);
-// FreeTDS needs TDS 7.4 for date/time2/datetimeoffset and UTF-8 as client charset.
+// FreeTDS needs TDS 7.4 for date/time2/datetimeoffset and UTF-8 as client charset; sqliteodbc
+// must step (StepAPI=1, else it buffers the whole result too).
 Result<std::vector<OdbcAttribute>> UrlAttributes(const Url& u, std::string* password_env) {
   std::vector<OdbcAttribute> attrs;
   std::vector<OdbcAttribute> extra;
@@ -159,7 +160,10 @@ Result<std::vector<OdbcAttribute>> UrlAttributes(const Url& u, std::string* pass
   }
   if (u.scheme == "sqlite") {
     if (u.path.empty()) return InvalidArgument("sqlite URL names no file: use sqlite:///path/to/file.db");
-    attrs = {{"Driver", DriverPath("libsqlite3odbc.so")}, {"Database", u.path}};
+    // StepAPI=1: sqliteodbc steps a SELECT row by row as it is fetched ("step mode") instead
+    // of reading the whole result into memory first; see Connection::Begin for what else
+    // step mode needs.
+    attrs = {{"Driver", DriverPath("libsqlite3odbc.so")}, {"Database", u.path}, {"StepAPI", "1"}};
   } else if (u.scheme == "postgresql" || u.scheme == "postgres") {
     attrs = {{"Driver", DriverPath("psqlodbca.so")},
              {"Server", u.host},

@@ -111,6 +111,9 @@ Status Extractor::Start() {
     if (SQL_SUCCEEDED(SQLSetStmtAttr(h, attr, value, 0))) return Status::OK();
     return conn_.StatementError(stmt_, what);
   };
+  // Forward-only: the ODBC default, but sqliteodbc's default without StepAPI=1 is static, and
+  // it streams only forward-only statements.
+  RETURN_IF_ERROR(set_attr(SQL_ATTR_CURSOR_TYPE, reinterpret_cast<SQLPOINTER>(SQL_CURSOR_FORWARD_ONLY), "setting a forward-only cursor"));
   RETURN_IF_ERROR(set_attr(SQL_ATTR_ROW_BIND_TYPE, reinterpret_cast<SQLPOINTER>(SQL_BIND_BY_COLUMN), "setting column-wise binding"));
   RETURN_IF_ERROR(set_attr(SQL_ATTR_ROW_ARRAY_SIZE, reinterpret_cast<SQLPOINTER>(static_cast<SQLULEN>(rowset_)), "setting the row array size"));
   row_status_.resize(static_cast<size_t>(rowset_));

@@ -4,8 +4,13 @@
 // ColumnVectors without per-row allocation; unbounded columns (nvarchar(max), text, bytea,
 // and every SQLite text/binary column, whatever its declared size, since SQLite does not enforce
 // it) are selected last and read with SQLGetData in pieces, one row per fetch.
-// Memory is bounded by the batch size and the block budget, whatever the table size (the
-// connection strings built by connection_string.cc make psqlODBC fetch through a cursor).
+// Memory is bounded by the batch size and the block budget, whatever the table size: the
+// connection strings built by connection_string.cc make psqlODBC fetch through a cursor and
+// sqliteodbc step (StepAPI=1). sqliteodbc steps only a forward-only statement without bound
+// parameters, outside a transaction it began itself (see db::TransactionMode) and while no
+// other statement of the connection is stepping; otherwise it reads the whole result at
+// SQLExecDirect. So on SQLite an extraction with `?` parameters (a key range, a watermark) or
+// a second extraction opened while one is being read hold their result in memory.
 #include <memory>
 #include <string>
 #include <vector>

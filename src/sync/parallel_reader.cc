@@ -84,7 +84,7 @@ Result<std::unique_ptr<db::Connection>> OpenRangeConnection(const std::string& s
                                                    reinterpret_cast<SQLPOINTER>(SQL_TXN_REPEATABLE_READ), 0))) {
     return conn->ConnectionError("setting REPEATABLE READ for a parallel reader");
   }
-  RETURN_IF_ERROR(conn->Begin());
+  RETURN_IF_ERROR(conn->Begin(db::TransactionMode::kReadOnly));
   if (postgres && first) {
     Result<std::vector<db::TextRow>> rows = conn->QueryText("SELECT pg_export_snapshot()");
     if (rows.ok() && !rows->empty() && !rows->front().empty() && rows->front()[0]) *snapshot = *rows->front()[0];

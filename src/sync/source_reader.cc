@@ -113,7 +113,7 @@ Result<std::unique_ptr<SourceReader>> SourceReader::Open(const std::string& conn
   RETURN_IF_ERROR(CheckSqliteFileExists(connection));
   ASSIGN_OR_RETURN(r->conn_, db::Connect(connection));
   r->isolation_ = ChooseIsolation(*r->conn_);
-  RETURN_IF_ERROR(r->conn_->Begin());
+  RETURN_IF_ERROR(r->conn_->Begin(db::TransactionMode::kReadOnly));
   if (options.pg_copy && r->conn_->dialect().kind() == db::DialectKind::kPostgres &&
       db::LibpqConninfo(r->conn_->connection_string(), 15).ok()) {
     // The first statement of the transaction: psqlODBC wraps later ones in savepoints, and a

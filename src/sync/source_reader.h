@@ -4,8 +4,9 @@
 // Consistency: before the read transaction starts the connection asks the driver for the
 // strongest isolation that gives a stable view without blocking writers where the DBMS offers
 // it: SQL Server SNAPSHOT (when the database allows it), PostgreSQL REPEATABLE READ (a
-// snapshot), SQLite's read transaction (serializable). What was obtained is recorded
-// (`isolation()`) and goes into the snapshot summary.
+// snapshot), SQLite's read transaction (serializable; begun in SQL so that sqliteodbc streams,
+// see db::TransactionMode). What was obtained is recorded (`isolation()`) and goes into the
+// snapshot summary.
 //
 // Rows: on PostgreSQL they travel through COPY on a companion libpq session
 // (db::PgCopyExtractor) that reads the snapshot of this reader's transaction: the transaction

@@ -57,7 +57,7 @@ TEST(ConnectionStringTest, MapsUrlsOntoDriverPaths) {
   unsetenv("ICESYNC_PASSWORD");
   auto sqlite = ResolveConnectionString("sqlite:///tmp/x y.db");
   ASSERT_TRUE(sqlite.ok());
-  EXPECT_EQ(sqlite->odbc, "Driver=/usr/lib/x86_64-linux-gnu/odbc/libsqlite3odbc.so;Database=/tmp/x y.db");
+  EXPECT_EQ(sqlite->odbc, "Driver=/usr/lib/x86_64-linux-gnu/odbc/libsqlite3odbc.so;Database=/tmp/x y.db;StepAPI=1");
   auto pg = ResolveConnectionString("postgresql://alice@127.0.0.1:5433/shop");
   ASSERT_TRUE(pg.ok());
   EXPECT_EQ(pg->odbc,
