@@ -149,8 +149,8 @@ std::string DriverPath(const char* library) { return std::string(kOdbcDriverDir)
 
 // Maps a URL onto driver attributes. Driver tuning that the extractor relies on is set here:
 // psqlODBC must fetch through a cursor (else it buffers the whole result in client memory);
-// FreeTDS needs TDS 7.4 for date/time2/datetimeoffset and UTF-8 as client charset; sqliteodbc
-// must step (StepAPI=1, else it buffers the whole result too).
+// FreeTDS needs TDS 7.4 for date/time2/datetimeoffset and UTF-8 as client charset (sqliteodbc's
+// StepAPI=1: ResolveConnectionString, for ODBC strings too).
 Result<std::vector<OdbcAttribute>> UrlAttributes(const Url& u, std::string* password_env) {
   std::vector<OdbcAttribute> attrs;
   std::vector<OdbcAttribute> extra;
@@ -160,10 +160,7 @@ Result<std::vector<OdbcAttribute>> UrlAttributes(const Url& u, std::string* pass
   }
   if (u.scheme == "sqlite") {
     if (u.path.empty()) return InvalidArgument("sqlite URL names no file: use sqlite:///path/to/file.db");
-    // StepAPI=1: sqliteodbc steps a SELECT row by row as it is fetched ("step mode") instead
-    // of reading the whole result into memory first; see Connection::Begin for what else
-    // step mode needs.
-    attrs = {{"Driver", DriverPath("libsqlite3odbc.so")}, {"Database", u.path}, {"StepAPI", "1"}};
+    attrs = {{"Driver", DriverPath("libsqlite3odbc.so")}, {"Database", u.path}};
   } else if (u.scheme == "postgresql" || u.scheme == "postgres") {
     attrs = {{"Driver", DriverPath("psqlodbca.so")},
              {"Server", u.host},
@@ -337,6 +334,12 @@ Result<ConnectionString> ResolveConnectionString(const std::string& url_or_odbc)
   });
   auto format = [&](const std::vector<OdbcAttribute>& a) { return sqlite ? JoinUnbraced(a) : FormatOdbcAttributes(a); };
   if (sqlite) {
+    // StepAPI=1 (unless the string sets it): sqliteodbc then steps a SELECT one row per
+    // fetched row ("step mode") instead of reading the whole result into memory when it
+    // executes; db::TransactionMode says what else step mode needs.
+    if (std::none_of(attrs.begin(), attrs.end(), [](const OdbcAttribute& a) { return Lower(a.first) == "stepapi"; })) {
+      attrs.emplace_back("StepAPI", "1");
+    }
     for (const auto& [k, v] : attrs) {
       if (v.find(';') != std::string::npos) {
         return InvalidArgument("the SQLite driver cannot take a ';' in {} ('{}'); rename the file or link it "

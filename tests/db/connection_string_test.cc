@@ -128,6 +128,21 @@ TEST(ConnectionStringTest, UnknownDriver) {
   EXPECT_EQ(by_name.status().message().find("hidden"), std::string::npos);
 }
 
+// sqliteodbc streams results only in step mode: StepAPI=1 goes into every SQLite connection
+// string, an ODBC string's too, unless it sets StepAPI itself.
+TEST(ConnectionStringTest, SqliteStepsUnlessTheStringSaysOtherwise) {
+  const std::string driver = "Driver=" + std::string(kOdbcDriverDir) + "/libsqlite3odbc.so;";
+  auto plain = ResolveConnectionString(driver + "Database=/data/a.db");
+  ASSERT_TRUE(plain.ok()) << plain.status().ToString();
+  EXPECT_EQ(plain->odbc, driver + "Database=/data/a.db;StepAPI=1");
+  auto off = ResolveConnectionString(driver + "Database=/data/a.db;stepapi=0");
+  ASSERT_TRUE(off.ok()) << off.status().ToString();
+  EXPECT_EQ(off->odbc, driver + "Database=/data/a.db;stepapi=0");
+  auto url = ResolveConnectionString("sqlite:///data/a.db?StepAPI=0");
+  ASSERT_TRUE(url.ok()) << url.status().ToString();
+  EXPECT_EQ(url->odbc.find("StepAPI=1"), std::string::npos) << url->odbc;
+}
+
 // sqliteodbc takes values verbatim up to ';' (no braces): a value that would not read back as
 // itself unbraced is refused rather than opening another file than the one reported. Found by
 // connection_string_fuzz (a Database value of '{' runs).
