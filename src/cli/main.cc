@@ -99,7 +99,12 @@ int main(int argc, char** argv) {
       "  icesync snapshots --warehouse ./lake shop.orders\n"
       "  icesync scan --warehouse ./lake shop.orders --limit 10\n"
       "  icesync diff --source sqlite:///shop.db --table orders --warehouse ./lake --iceberg shop.orders\n"
-      "  icesync parquet schema data.parquet        a Parquet file's schema with field ids\n",
+      "  icesync parquet schema data.parquet        a Parquet file's schema with field ids\n"
+      "\n"
+      "A warehouse may be s3://bucket/prefix (AWS_* variables; AWS_ENDPOINT_URL for MinIO etc.), and\n"
+      "--catalog sql:CONNECTION | rest:URL | NAME registers tables in a shared catalog (docs/catalogs.md):\n"
+      "  icesync sync --source sqlite:///shop.db --table orders --to shop.orders \\\n"
+      "      --warehouse s3://lake/wh --catalog sql:postgresql://iceberg@catdb/catalog\n",
       "icesync"};
   app.set_version_flag("--version", std::string(ICESYNC_CREATED_BY));
   app.require_subcommand(1);
