@@ -36,27 +36,31 @@ std::string Dialect::SelectFrom(const std::string& from, const std::vector<Selec
 }
 
 std::string Dialect::KeyRangePredicate(const std::vector<std::string>& keys, bool has_lower, bool has_upper,
-                                       std::vector<int>* lower_params, std::vector<int>* upper_params) const {
+                                       std::vector<int>* lower_params, std::vector<int>* upper_params,
+                                       const std::function<std::optional<std::string>(bool, int)>& literal) const {
   // (k1 OP ?) OR (k1 = ? AND k2 OP ?) OR ... ; the last term is strict for > and <= for <=.
-  auto expand = [&](const char* op_strict, const char* op_last, std::vector<int>* params) {
+  auto expand = [&](const char* op_strict, const char* op_last, bool upper, std::vector<int>* params) {
+    auto bound = [&](size_t key) -> std::string {
+      if (literal) {
+        if (std::optional<std::string> text = literal(upper, static_cast<int>(key))) return *text;
+      }
+      params->push_back(static_cast<int>(key));
+      return "?";
+    };
     std::string out = "(";
     for (size_t i = 0; i < keys.size(); ++i) {
       if (i > 0) out += " OR ";
       out += "(";
-      for (size_t j = 0; j < i; ++j) {
-        out += QuoteIdentifier(keys[j]) + " = ? AND ";
-        params->push_back(static_cast<int>(j));
-      }
-      out += QuoteIdentifier(keys[i]) + (i + 1 == keys.size() ? op_last : op_strict) + "?)";
-      params->push_back(static_cast<int>(i));
+      for (size_t j = 0; j < i; ++j) out += QuoteIdentifier(keys[j]) + " = " + bound(j) + " AND ";
+      out += QuoteIdentifier(keys[i]) + (i + 1 == keys.size() ? op_last : op_strict) + bound(i) + ")";
     }
     return out + ")";
   };
   std::string sql;
-  if (has_lower) sql = expand(" > ", " > ", lower_params);
+  if (has_lower) sql = expand(" > ", " > ", false, lower_params);
   if (has_upper) {
     if (!sql.empty()) sql += " AND ";
-    sql += expand(" < ", " <= ", upper_params);
+    sql += expand(" < ", " <= ", true, upper_params);
   }
   return sql;
 }

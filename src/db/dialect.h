@@ -3,7 +3,9 @@
 // queries, SELECTs with key ranges, staging-table DDL and the set-based merge statements
 // (UPDATE … FROM / INSERT … WHERE NOT EXISTS / DELETE … FROM; never MERGE). Dialects are
 // pure text generators, so generated SQL can be tested without a server.
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -58,8 +60,13 @@ class Dialect {
   // Predicate selecting rows whose composite key is > (lower) and/or <= (upper) a bound, with
   // `?` placeholders; `param_keys` receives, per placeholder, the index of the key column
   // whose bound it takes (expanded form: (a > ?) OR (a = ? AND b > ?), valid everywhere).
-  std::string KeyRangePredicate(const std::vector<std::string>& key_columns, bool has_lower, bool has_upper,
-                                std::vector<int>* lower_param_keys, std::vector<int>* upper_param_keys) const;
+  // With `literal`, a bound it returns text for is written in place (no placeholder, no entry
+  // in the param_keys); it is asked per (upper, key index) and must return only SQL literals
+  // it formatted itself from typed values (never text from outside).
+  std::string KeyRangePredicate(
+      const std::vector<std::string>& key_columns, bool has_lower, bool has_upper, std::vector<int>* lower_param_keys,
+      std::vector<int>* upper_param_keys,
+      const std::function<std::optional<std::string>(bool upper, int key)>& literal = {}) const;
   std::string CountRows(const TableName& t) const;
 
   // Column type in DDL for a core type (staging tables and tests' fixtures).
@@ -208,6 +215,10 @@ class Dialect {
   // Whether the driver honours per-row lengths of binary parameters in parameter arrays
   // (sqliteodbc 0.9998 does not: loads with binary columns then run row by row).
   virtual bool binary_parameter_arrays() const { return true; }
+  // True when the driver reads a statement with bound parameters whole into memory before the
+  // first row (sqliteodbc steps only parameterless statements): extracts then write the key
+  // bounds they computed themselves (integers) as literals, so a --parallel range streams.
+  virtual bool parameters_defeat_streaming() const { return false; }
 
  protected:
   // The INFORMATION_SCHEMA forms of ColumnsQuery/PrimaryKeyQuery (SQL Server, PostgreSQL);

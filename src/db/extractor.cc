@@ -30,7 +30,21 @@ Result<ExtractPredicate> BuildExtractPredicate(const Dialect& d, const SourceTab
                              fmt::format("{}", fmt::join(table.key_columns, ", ")));
     }
     std::vector<int> lower_keys, upper_keys;
-    std::string range = d.KeyRangePredicate(table.key_columns, !r.lower.empty(), !r.upper.empty(), &lower_keys, &upper_keys);
+    // Integer bounds are numbers this process computed (key-range splits), so writing them as
+    // literals is as safe as binding them; where the driver buffers parameterized statements
+    // whole (SQLite), that is what lets a range stream.
+    std::function<std::optional<std::string>(bool, int)> literal;
+    if (d.parameters_defeat_streaming()) {
+      literal = [&r](bool upper, int key) -> std::optional<std::string> {
+        const Value& v = (upper ? r.upper : r.lower)[static_cast<size_t>(key)];
+        if (v.is_null()) return std::nullopt;
+        if (v.type().id() == TypeId::kInt64) return std::to_string(v.get<int64_t>());
+        if (v.type().id() == TypeId::kInt32) return std::to_string(v.get<int32_t>());
+        return std::nullopt;
+      };
+    }
+    std::string range = d.KeyRangePredicate(table.key_columns, !r.lower.empty(), !r.upper.empty(), &lower_keys,
+                                            &upper_keys, literal);
     for (int k : lower_keys) p.params.push_back(r.lower[static_cast<size_t>(k)]);
     for (int k : upper_keys) p.params.push_back(r.upper[static_cast<size_t>(k)]);
     if (!range.empty()) p.where = p.where.empty() ? range : p.where + " AND " + range;

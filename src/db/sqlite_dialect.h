@@ -18,6 +18,7 @@ class SqliteDialect final : public Dialect {
   bool temporal_as_text() const override { return true; }
   bool floats_as_text() const override { return true; }
   bool binary_parameter_arrays() const override { return false; }
+  bool parameters_defeat_streaming() const override { return true; }
   std::string SelectExpression(const SelectColumn& c) const override;
   // SQLite stores a parameter as given: a CAST would apply the type's affinity (a timestamp
   // cast to NUMERIC becomes its year).

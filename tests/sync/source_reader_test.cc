@@ -95,6 +95,41 @@ TEST_P(SqliteSourceReaderTest, StreamsRowsOfOneStateWhileOtherStatementsRun) {
   EXPECT_EQ(*count, kRows + 1);  // WAL: +2 rows, -1 row; rollback journal: +1 row
 }
 
+// A key range (one reader of --parallel) streams too: sqliteodbc never steps a statement with
+// bound parameters, so the integer bounds the range split computed are written as literals.
+TEST_P(SqliteSourceReaderTest, KeyRangeStreamsWithItsBoundsAsLiterals) {
+  auto opened = SourceReader::Open(source_, "t");
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  SourceReader& reader = **opened;
+  db::ExtractOptions eo;
+  eo.batch_rows = 100;
+  db::KeyRange range;
+  range.lower = {Value(DataType::Int64(), int64_t{1000})};
+  range.upper = {Value(DataType::Int64(), int64_t{4000})};
+  eo.key_range = range;
+  auto extractor = reader.Extract(eo);
+  ASSERT_TRUE(extractor.ok()) << extractor.status().ToString();
+  const std::string sql = (*extractor)->sql();
+  EXPECT_EQ(sql.find('?'), std::string::npos) << sql;
+  EXPECT_NE(sql.find("> 1000"), std::string::npos) << sql;
+  EXPECT_NE(sql.find("<= 4000"), std::string::npos) << sql;
+  RecordBatch batch;
+  int64_t next_id = 1001;
+  bool checked = false;
+  for (;;) {
+    Result<bool> more = (*extractor)->Next(&batch);
+    ASSERT_TRUE(more.ok()) << more.status().ToString();
+    if (!*more) break;
+    for (int64_t r = 0; r < batch.num_rows(); ++r) EXPECT_EQ(batch.column(0).Value<int64_t>(r), next_id++);
+    if (!checked) {
+      EXPECT_TRUE(Stepping(reader.connection(), sql));
+      checked = true;
+    }
+  }
+  EXPECT_EQ(next_id, 4001);
+  ASSERT_TRUE(reader.Finish().ok());
+}
+
 INSTANTIATE_TEST_SUITE_P(JournalModes, SqliteSourceReaderTest, ::testing::Values("WAL", "DELETE"));
 
 }  // namespace
