@@ -128,32 +128,23 @@ Result<Table> LoadVersion(const std::string& table_dir, const std::string& file,
 Result<Table> LoadTableDir(const std::string& table_dir_arg) {
   const std::string table_dir = NormalizeTableRoot(table_dir_arg);
   const std::string md = table_dir + "/metadata";
-  // One listing of metadata/ serves both the existence check and, without a usable hint, the
-  // choice of the newest file (on object storage a listing is one request, probes are many).
-  ASSIGN_OR_RETURN(std::vector<io::FileInfo> files, io::ListAt(md));
-  std::vector<std::string> names;
-  for (const io::FileInfo& f : files) {
-    if (f.location.size() <= md.size() + 1) continue;
-    std::string name = f.location.substr(md.size() + 1);
-    if (name.find('/') != std::string::npos) continue;  // not directly in metadata/
-    names.push_back(std::move(name));
+  if (!io::HasRemoteScheme(md)) {
+    std::error_code ec;
+    if (!fs::is_directory(md, ec)) return NotFound("no Iceberg table at {}: {} does not exist", table_dir, md);
   }
-  auto has = [&](const std::string& name) { return std::find(names.begin(), names.end(), name) != names.end(); };
-  if (names.empty()) {
-    return NotFound("no Iceberg table at {}: {} does not exist or is empty", table_dir, md);
-  }
+  // The hint first: one small read and a probe or two, whatever the table's history. Listing
+  // metadata/ (every manifest of every snapshot is there too) is only the fallback.
   std::string hint;
-  bool has_hint = (has(kHintFile) && ReadSmallFile(md + "/" + kHintFile, &hint)) ||
-                  (has(kOldHintFile) && ReadSmallFile(md + "/" + kOldHintFile, &hint));
+  bool has_hint = ReadSmallFile(md + "/" + kHintFile, &hint) || ReadSmallFile(md + "/" + kOldHintFile, &hint);
   hint = Trim(hint);
   if (has_hint && !hint.empty()) {
     bool numeric = std::all_of(hint.begin(), hint.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
     if (numeric && hint.size() <= 9) {
       int n = std::stoi(hint);
-      if (has(VersionFileName(n))) {
+      if (FileExists(md + "/" + VersionFileName(n))) {
         // The hint may be stale (written after the commit, possibly by a slower writer).
         const int hinted = n;
-        while (has(VersionFileName(n + 1))) ++n;
+        while (FileExists(md + "/" + VersionFileName(n + 1))) ++n;
         // A writer killed between its commit and its hint leaves the hint behind; repair it here
         // (the next load of any icesync command) so that engines which trust it see the commit.
         if (n != hinted) WriteVersionHint(md, n);
@@ -161,10 +152,18 @@ Result<Table> LoadTableDir(const std::string& table_dir_arg) {
       }
     } else {
       for (const std::string& name : {hint + ".metadata.json", hint}) {
-        if (has(name)) return LoadVersion(table_dir, md + "/" + name, VersionOf(name));
+        if (FileExists(md + "/" + name)) return LoadVersion(table_dir, md + "/" + name, VersionOf(name));
       }
     }
     // A hint naming nothing that exists: fall through to the listing.
+  }
+  ASSIGN_OR_RETURN(std::vector<io::FileInfo> files, io::ListAt(md));
+  std::vector<std::string> names;
+  for (const io::FileInfo& f : files) {
+    if (f.location.size() <= md.size() + 1) continue;
+    std::string name = f.location.substr(md.size() + 1);
+    if (name.find('/') != std::string::npos) continue;  // not directly in metadata/
+    names.push_back(std::move(name));
   }
   int best_v = -1, best_u = -1;
   std::string best_u_name, sole_name;
@@ -362,8 +361,14 @@ Result<Table> FilesystemCatalog::LoadTable(const TableIdentifier& id) const {
 Result<bool> FilesystemCatalog::TableExists(const TableIdentifier& id) const {
   const std::string md = TableDir(id) + "/metadata";
   if (!io::HasRemoteScheme(md)) {
+    // Stops at the first metadata file instead of listing (and stat'ing) every manifest.
     std::error_code ec;
     if (!fs::is_directory(md, ec)) return false;
+    for (const auto& e : fs::directory_iterator(md, ec)) {
+      const std::string name = e.path().filename().string();
+      if (name.ends_with(".metadata.json") && !name.starts_with(".")) return true;
+    }
+    return false;
   }
   ASSIGN_OR_RETURN(std::vector<io::FileInfo> files, io::ListAt(md));
   for (const io::FileInfo& f : files) {

@@ -17,6 +17,7 @@
 #include "iceberg/snapshot_summary.h"
 #include "iceberg/table_layout.h"
 #include "sync/data_file_stage.h"
+#include "sync/iceberg_target.h"
 #include "sync/parallel_reader.h"
 #include "sync/source_reader.h"
 #include "sync/source_stream.h"
@@ -124,26 +125,17 @@ Result<ExportResult> Export(const ExportOptions& options, ProgressReporter* prog
   phase.Set(JobPhase::kValidate);
   RETURN_IF_ERROR(ValidateExportOptions(options));
   ASSIGN_OR_RETURN(iceberg::TableIdentifier id, iceberg::TableIdentifier::Parse(options.target));
-  const std::shared_ptr<iceberg::Catalog> catalog = iceberg::CatalogOrWarehouse(options.catalog, options.warehouse);
-  const iceberg::TableRef ref(catalog, id);
-  std::optional<iceberg::Table> base;
-  ASSIGN_OR_RETURN(bool exists, catalog->TableExists(id));
-  if (exists) {
-    if (!options.replace) {
-      return AlreadyExists("table {} already exists in the {}; pass --replace to replace its contents "
-                           "(a new snapshot; older snapshots stay readable)",
-                           id.ToString(), catalog->Describe());
-    }
-    ASSIGN_OR_RETURN(base, catalog->LoadTable(id));
+  // Before connecting to the source: a table that exists without --replace, or a warehouse
+  // that cannot be written, fails fast.
+  ASSIGN_OR_RETURN(IcebergTarget target, OpenIcebergTarget(options.catalog, options.warehouse, id));
+  if (target.base && !options.replace) {
+    return AlreadyExists("table {} already exists in the {}; pass --replace to replace its contents "
+                         "(a new snapshot; older snapshots stay readable)",
+                         id.ToString(), target.ref.catalog()->Describe());
   }
-  std::string table_dir;
-  if (base) {
-    table_dir = base->table_dir;
-  } else {
-    ASSIGN_OR_RETURN(table_dir, catalog->DefaultLocation(id));
-  }
-  // Before connecting to the source: a warehouse that cannot be written fails fast.
-  RETURN_IF_ERROR(CheckWritable(table_dir));
+  const iceberg::TableRef& ref = target.ref;
+  const std::optional<iceberg::Table>& base = target.base;
+  const std::string& table_dir = target.table_dir;
 
   // Source: connection, consistent read, schema.
   phase.Set(JobPhase::kSource);

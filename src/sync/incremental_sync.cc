@@ -15,6 +15,7 @@
 #include "iceberg/snapshot_producer.h"
 #include "io/file_io.h"
 #include "sync/data_file_stage.h"
+#include "sync/iceberg_target.h"
 #include "sync/partitioned_writer.h"
 #include "sync/position_delete_writer.h"
 #include "sync/source_reader.h"
@@ -144,8 +145,6 @@ class SyncJob {
 
 Status SyncJob::OpenTable() {
   ASSIGN_OR_RETURN(id_, iceberg::TableIdentifier::Parse(o_.target));
-  const std::shared_ptr<iceberg::Catalog> catalog = iceberg::CatalogOrWarehouse(o_.catalog, o_.warehouse);
-  ref_ = iceberg::TableRef(catalog, id_);
   // The watermark mirror sits beside the tables when the warehouse is a place (a directory or
   // an s3:// prefix); a REST catalog's warehouse may be just a name ("analytics").
   if (!o_.catalog || io::HasRemoteScheme(o_.warehouse) || o_.warehouse.find('/') != std::string::npos) {
@@ -153,15 +152,11 @@ Status SyncJob::OpenTable() {
     warehouse_ = io::HasRemoteScheme(o_.warehouse) ? o_.warehouse
                                                     : fs::absolute(o_.warehouse, ec).lexically_normal().string();
   }
-  ASSIGN_OR_RETURN(bool exists, catalog->TableExists(id_));
-  if (exists) {
-    ASSIGN_OR_RETURN(base_, catalog->LoadTable(id_));
-    previous_ = FindWatermark(base_->metadata);
-    table_dir_ = base_->table_dir;
-  } else {
-    ASSIGN_OR_RETURN(table_dir_, catalog->DefaultLocation(id_));
-  }
-  RETURN_IF_ERROR(CheckWritable(table_dir_));
+  ASSIGN_OR_RETURN(IcebergTarget target, OpenIcebergTarget(o_.catalog, o_.warehouse, id_));
+  ref_ = std::move(target.ref);
+  base_ = std::move(target.base);
+  table_dir_ = std::move(target.table_dir);
+  if (base_) previous_ = FindWatermark(base_->metadata);
   return Status::OK();
 }
 
