@@ -83,9 +83,6 @@ class FilesystemCatalog : public Catalog {
                             const CommitOptions& options = {}) override {
     return iceberg::CommitTable(TableDir(id), update, options);
   }
-  Result<Table> Commit(const TableIdentifier& id, const MetadataUpdate& update, const CommitOptions& options = {}) {
-    return CommitTable(id, update, options);
-  }
 
  private:
   std::string warehouse_;

@@ -171,13 +171,6 @@ Result<std::unique_ptr<OutputFile>> LocalFileIO::CreateOutput(const std::string&
   return std::unique_ptr<OutputFile>(new LocalOutput(path, tmp, fd));
 }
 
-Result<std::string> LocalFileIO::ReadAll(const std::string& location) {
-  ASSIGN_OR_RETURN(std::unique_ptr<InputFile> in, OpenInput(location));
-  std::string bytes;
-  RETURN_IF_ERROR(in->ReadAt(0, in->size(), &bytes));
-  return bytes;
-}
-
 Status LocalFileIO::WriteNew(const std::string& location, std::string_view contents) {
   const std::string path = StripFileScheme(location);
   std::error_code ec;

@@ -18,7 +18,6 @@ class LocalFileIO : public FileIO {
 
   Result<std::unique_ptr<InputFile>> OpenInput(const std::string& location) override;
   Result<std::unique_ptr<OutputFile>> CreateOutput(const std::string& location) override;
-  Result<std::string> ReadAll(const std::string& location) override;
   Status WriteNew(const std::string& location, std::string_view contents) override;
   Status WriteReplace(const std::string& location, std::string_view contents) override;
   Result<bool> SupportsExclusiveCreate(const std::string&) override { return true; }  // link()

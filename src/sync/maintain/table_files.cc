@@ -18,12 +18,6 @@ std::string NormalPath(const std::string& path) {
 }
 
 Result<uint64_t> FileSize(const std::string& location) {
-  if (!io::HasRemoteScheme(location)) {
-    std::error_code ec;
-    const auto size = fs::file_size(location, ec);
-    if (ec) return NotFound("{}: {}", location, ec.message());
-    return static_cast<uint64_t>(size);
-  }
   ASSIGN_OR_RETURN(io::FileIO * fio, io::ForLocation(location));
   ASSIGN_OR_RETURN(std::unique_ptr<io::InputFile> in, fio->OpenInput(location));
   return in->size();
@@ -63,7 +57,8 @@ Result<int64_t> DeleteTableFiles(const iceberg::Table& table, const std::vector<
       return InvalidArgument("table {}: refusing to delete {}: it is outside the table directory", table.table_dir, p);
     }
     Result<uint64_t> size = FileSize(p);
-    if (!size.ok()) continue;  // already gone (an earlier, interrupted run)
+    if (!size.ok() && size.status().code() == ErrorCode::kNotFound) continue;  // gone (an interrupted run)
+    if (!size.ok()) return size.status().WithContext(fmt::format("table {}: deleting {}", table.table_dir, p));
     Status st = io::DeleteAt(p);
     if (!st.ok()) {
       return IOError("table {}: cannot delete {}: {} (check permissions; nothing references it any more)",
